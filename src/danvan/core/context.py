@@ -1,0 +1,31 @@
+"""Who is acting and from where, carried through a request, an API call, a task or a command."""
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActingContext:
+    source: str = "system"  # web, api, task, command:<name>, system
+    ip: str = ""
+
+
+_current: contextvars.ContextVar[ActingContext] = contextvars.ContextVar(
+    "danvan_acting_context", default=ActingContext()
+)
+
+
+def current() -> ActingContext:
+    return _current.get()
+
+
+@contextmanager
+def acting(*, source: str, ip: str = "") -> Iterator[ActingContext]:
+    """Mark everything audited inside the block as coming from `source` (and `ip`)."""
+    token = _current.set(ActingContext(source=source, ip=ip))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from danvan.core import current_territory, scope
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"commission_name": settings.DANVAN_COMMISSION_NAME}
+    territory = current_territory.get(request)
+    return {
+        "commission_name": settings.DANVAN_COMMISSION_NAME,
+        "current_territory": territory,
+        "territory_breadcrumb": current_territory.breadcrumb(territory),
+        "nav": {
+            "organisations": scope.can_anywhere(user, "organisations.view"),
+            "users": scope.can_anywhere(user, "accounts.user.view"),
+            "audit": scope.can_anywhere(user, "audit.view"),
+            "admin": scope.is_system_admin(user),
+        },
+    }

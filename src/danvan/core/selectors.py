@@ -1,0 +1,21 @@
+from danvan.core import scope
+
+
+def dashboard_counts(user, territory=None) -> dict[str, int | None]:
+    """Headline counts for the home page, each through the scope policy (None: not allowed)."""
+    from danvan.accounts.models import User
+    from danvan.organisations.models import Organisation
+
+    def narrowed(qs, via):
+        if territory is None:
+            return qs
+        return qs.filter(**{f"{via}__scope_path__startswith": territory.path})
+
+    counts: dict[str, int | None] = {"organisations": None, "users": None}
+    if scope.can_anywhere(user, "organisations.view"):
+        orgs = scope.filter(user, "organisations.view", Organisation.objects.all())
+        counts["organisations"] = narrowed(orgs, "territory").count()
+    if scope.can_anywhere(user, "accounts.user.view"):
+        users = scope.filter(user, "accounts.user.view", User.objects.all(), via="organisation__territory")
+        counts["users"] = narrowed(users, "organisation__territory").count()
+    return counts
