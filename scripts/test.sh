@@ -19,9 +19,11 @@ env -u DATABASE_URL pytest -n 2 -q "$@"
 
 PG_URL=${DANVAN_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/danvan}
 if python - "$PG_URL" <<'PY'
-import sys, psycopg
+import sys, dj_database_url, psycopg
+cfg = dj_database_url.parse(sys.argv[1])
 try:
-    psycopg.connect(sys.argv[1].replace("/danvan", "/postgres"), connect_timeout=3).close()
+    psycopg.connect(dbname="postgres", user=cfg["USER"], password=cfg["PASSWORD"] or None,
+                    host=cfg["HOST"] or None, port=cfg["PORT"] or None, connect_timeout=3).close()
 except Exception as exc:
     print(f"PostgreSQL not reachable: {exc}", file=sys.stderr)
     sys.exit(1)
