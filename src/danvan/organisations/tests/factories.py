@@ -20,6 +20,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Hội Phụ nữ số {n}")
+    short_name = ""
     kind = factory.SubFactory(OrganisationKindFactory)
     territory = factory.SubFactory(CommuneFactory)
     search_name = factory.LazyAttribute(lambda o: search_key(o.name, o.short_name))
