@@ -16,8 +16,19 @@ from danvan.core import context
 
 GENESIS_HASH = "0" * 64
 _HASHED_FIELDS = (
-    "seq", "created_at", "actor_id", "actor_label", "source", "ip", "action",
-    "object_type", "object_id", "object_repr", "territory_id", "changes", "reason",
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "source",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "territory_id",
+    "changes",
+    "reason",
 )
 
 
@@ -43,6 +54,10 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, float) and abs(value) >= 1e16 and value.is_integer():
+        # Python writes 1e+20 where PostgreSQL's jsonb gives back 100000000000000000000; store
+        # the integer so the hash still matches after the round trip.
+        return int(value)
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (list, tuple)):
@@ -122,7 +137,9 @@ def record(changes: Iterable[Change], *, actor: Any = None, batch_size: int = 20
             object_type=change.object_type or (object_type_of(obj) if obj is not None else ""),
             object_id=str(change.object_id or (obj.pk if obj is not None else "")),
             object_repr=(change.object_repr or (str(obj) if obj is not None else ""))[:255],
-            territory_id=change.territory_id if change.territory_id is not None else _territory_id_of(obj),
+            territory_id=change.territory_id
+            if change.territory_id is not None
+            else _territory_id_of(obj),
             changes=json_value(change.changes),
             reason=change.reason,
             prev_hash=prev_hash,
@@ -186,4 +203,13 @@ def verify_chain() -> ChainReport:
     return ChainReport(checked)
 
 
-__all__ = ["Action", "Change", "ChainReport", "diff", "record", "record_one", "snapshot", "verify_chain"]
+__all__ = [
+    "Action",
+    "ChainReport",
+    "Change",
+    "diff",
+    "record",
+    "record_one",
+    "snapshot",
+    "verify_chain",
+]
