@@ -9,8 +9,8 @@ MIN_PYTHON = (3, 12)
 def main() -> None:
     if sys.version_info < MIN_PYTHON:
         sys.exit(
-            "danvan needs Python %d.%d or newer; this is %s."
-            % (*MIN_PYTHON, sys.version.split()[0])
+            f"danvan needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; "
+            f"this is {sys.version.split()[0]}."
         )
     # Production commands pick the production settings unless told otherwise; everything
     # else (demo, tests, one-off commands on a laptop) runs with the local settings.
@@ -18,6 +18,7 @@ def main() -> None:
     production = command == "serve" or os.environ.get("DANVAN_ENV") == "production"
     default = "production" if production else "local"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"danvan.config.settings.{default}")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:]
@@ -25,7 +26,11 @@ def main() -> None:
     # modules use underscores, and none of Django's own command names has a hyphen.
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
-    execute_from_command_line(["danvan", *args])
+    try:
+        execute_from_command_line(["danvan", *args])
+    except ImproperlyConfigured as exc:
+        # A configuration mistake (e.g. no DANVAN_SECRET_KEY) deserves one clear line, not a traceback.
+        sys.exit(f"danvan: {exc}")
 
 
 if __name__ == "__main__":
