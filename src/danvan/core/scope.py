@@ -12,7 +12,7 @@ scope but without the right to act, the answer is 403. `get_visible_or_404` does
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -63,9 +63,14 @@ def grants_of(user) -> tuple[Grant, ...]:
         return cached
     from danvan.accounts.models import RoleGrant
 
-    rows = RoleGrant.objects.filter(user_id=user.pk).values_list("role", "domain", "territory__path")
+    rows = RoleGrant.objects.filter(user_id=user.pk).values_list(
+        "role", "domain", "territory__path"
+    )
     grants = tuple(Grant(role, domain, path) for role, domain, path in rows)
-    if user.is_superuser and not any(g.role == Role.SYSTEM_ADMIN for g in grants):
+    # A superuser reaches everything, even when also holding a territorial admin grant.
+    if user.is_superuser and not any(
+        g.role == Role.SYSTEM_ADMIN and g.path is None for g in grants
+    ):
         grants = (*grants, Grant(Role.SYSTEM_ADMIN, Domain.ALL, None))
     user._danvan_grants = grants
     return grants
@@ -128,7 +133,7 @@ def require(user, action: str, territory=None) -> None:
         raise PermissionDenied(action)
 
 
-def filter(user, action: str, queryset: QuerySet, via: str | None = "territory") -> QuerySet:  # noqa: A001
+def filter(user, action: str, queryset: QuerySet, via: str | None = "territory") -> QuerySet:
     """Narrow `queryset` to rows whose territory (reached through `via`) is in scope.
 
     Rows without a territory (national records) stay only for nationwide grants. `via=None`
@@ -146,11 +151,13 @@ def filter(user, action: str, queryset: QuerySet, via: str | None = "territory")
     return queryset.filter(condition)
 
 
-def get_visible_or_404(user, action: str, queryset: QuerySet, via: str | None = "territory", **lookup) -> Model:
+def get_visible_or_404(
+    user, action: str, queryset: QuerySet, via: str | None = "territory", **lookup
+) -> Model:
     """Fetch one row through the scope filter; anything outside scope is simply not found."""
     try:
         return filter(user, action, queryset, via=via).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
