@@ -89,7 +89,20 @@ class AuditedAdmin(SystemAdminOnly, admin.ModelAdmin):
         changes = audit.diff(before, audit.snapshot(obj, fields))
         if changes:
             action = audit.Action.UPDATE if change else audit.Action.CREATE
-            audit.record_one(action, obj, actor=request.user, changes=changes)
+            audit.record(
+                [
+                    audit.Change(
+                        action=action,
+                        obj=obj,
+                        changes=changes,
+                        territory_id=self.audit_territory_id(obj),
+                    )
+                ],
+                actor=request.user,
+            )
+
+    def audit_territory_id(self, obj) -> int | None:
+        return getattr(obj, "territory_id", None)
 
 
 class SearchNameAdminMixin:
@@ -135,6 +148,9 @@ class UserAdmin(SearchNameAdminMixin, AuditedAdmin):
         "date_joined",
     )
     readonly_fields = ("username", "must_change_password", "last_login", "date_joined")
+
+    def audit_territory_id(self, obj) -> int | None:
+        return obj.organisation.territory_id if obj.organisation_id else None
 
     def save_model(self, request, obj, form, change):
         obj.search_name = search_key(obj.full_name, obj.username)

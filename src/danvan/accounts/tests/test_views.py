@@ -588,3 +588,21 @@ def test_admin_is_open_to_system_admins(client):
     assert index.status_code == 200
     assert audit_list.status_code == 200
     assert audit_add.status_code == 403
+
+
+def test_user_changes_in_the_admin_are_audited(client, member_a, org_a):
+    system_admin = user_with_role(Role.SYSTEM_ADMIN, None, organisation=None)
+    client.force_login(system_admin)
+    form = {"full_name": "Đỗ Văn Tư", "email": "tu@example.org", "organisation": org_a.pk}
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[member_a.pk]), {**form, "is_active": "on"}
+    )
+
+    member_a.refresh_from_db()
+    event = AuditEvent.objects.get(object_id=str(member_a.pk), action="update")
+    assert response.status_code == 302
+    assert member_a.search_name == "do van tu dao a"
+    assert event.actor == system_admin
+    assert event.changes["full_name"] == ["Trần Thị Đào", "Đỗ Văn Tư"]
+    assert event.territory_id == org_a.territory_id
