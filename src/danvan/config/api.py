@@ -31,19 +31,23 @@ api = NinjaAPI(
     title="danvan API",
     version="1",
     description="REST API of danvan. Authenticate with a personal token (Authorization: Bearer …) "
-    "or a browser session. Lists are paginated; errors share one format.",
+    "or a browser session (unsafe methods then need the CSRF token). Lists are paginated with "
+    "`page` and `page_size`; every error answers {code, message, details}.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
 
 
 def error_response(request, status: int, code: str, message: str, details=None):
-    return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return error_response(request, exc.status_code, exc.code, exc.message, {"field": exc.field} if exc.field else None)
+    details = {"field": exc.field} if exc.field else None
+    return error_response(request, exc.status_code, exc.code, exc.message, details)
 
 
 @api.exception_handler(PermissionDenied)
@@ -61,10 +65,59 @@ def on_auth_error(request, exc):
     return error_response(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
+def _field_message(err: dict) -> str:
+    """Pydantic's English message for one field, said again in the request's language.
+
+    Where Django's own catalog already has the sentence (and its Vietnamese), reuse its msgid.
+    """
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "danvan":  # raised by our endpoints, already translated
+        return err.get("msg", "")
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return _("This field is required.")
+    if kind == "string_too_long":
+        return _("Enter at most %(max)s characters.") % {"max": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("Enter at least %(min)s characters.") % {"min": ctx.get("min_length")}
+    if kind.startswith("int_"):
+        return _("Enter a valid integer.")
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+        return _("Enter a number.")
+    if kind == "greater_than_equal":
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge")
+        }
+    if kind == "less_than_equal":
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le")
+        }
+    if kind.startswith("datetime_"):
+        return _("Enter a valid date/time.")
+    if kind.startswith("date_"):
+        return _("Enter a valid date.")
+    if kind.startswith("bool_"):
+        return _("Enter true or false.")
+    if kind in {"literal_error", "enum"}:
+        return _("Select a valid choice. That choice is not one of the available choices.")
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _("Enter a valid value.")
+
+
+def _field_name(loc) -> str | None:
+    # loc is (source, [schema parameter,] field, ...): drop the source, and the parameter name
+    # when a whole schema was the parameter, so clients see the names they sent.
+    parts = [str(p) for p in loc[1:]]
+    if len(parts) >= 2:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     details = [
-        {"field": ".".join(str(p) for p in err.get("loc", [])[1:]) or None, "message": err.get("msg", "")}
+        {"field": _field_name(err.get("loc", ())), "message": _field_message(err)}
         for err in exc.errors
     ]
     return error_response(request, 422, "invalid", _("Some values are not valid."), details)
@@ -72,6 +125,12 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return error_response(
+            request, 403, "csrf_failed", _("The CSRF token is missing or wrong; reload the page.")
+        )
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return error_response(request, 400, "bad_request", _("The request body is not valid JSON."))
     return error_response(request, exc.status_code, "error", str(exc))
 
 

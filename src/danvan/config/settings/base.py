@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its bundled Swagger UI, served as our static files (otherwise it links a CDN)
     "axes",
     "django_tasks_db",
     "danvan.core",
