@@ -42,11 +42,14 @@ def territories_loaded() -> bool:
     return have == _library_counts() and TerritoryMapping.objects.exists()
 
 
-def ensure_territories(out: TextIO | None = None) -> bool:
-    """Import the administrative units unless they are already complete; True if it imported.
+def ensure_territories(out: TextIO | None = None, *, only_if_empty: bool = False) -> bool:
+    """Import the administrative units unless they are already complete (or, with
+    `only_if_empty`, unless any are loaded at all); True if it imported.
 
     `danvan import-territories` forces a refresh (e.g. after upgrading vietnam-provinces).
     """
+    if only_if_empty and Territory.objects.exists():
+        return False
     if territories_loaded():
         return False
     started = time.perf_counter()

@@ -41,7 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, province_code, **options):
         started = time.perf_counter()
         with acting(source="command:generate"):
-            ensure_territories(self.stdout)
+            # Generation works on whatever units are loaded; it imports them only into an empty
+            # database (`danvan import-territories` refreshes them).
+            ensure_territories(self.stdout, only_if_empty=True)
             try:
                 summary, results = generate(
                     scale=scale, seed=seed, province_code=province_code, out=self.stdout
