@@ -195,7 +195,11 @@ class GrantForm(forms.Form):
         self.actor = actor
         self.is_system_admin = scope.is_system_admin(actor)
         grantable = scope.grantable_roles(actor)
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in grantable]
+        # No preselected role: granting one, above all an administrator role, is a deliberate choice.
+        self.fields["role"].choices = [
+            ("", _("Choose a role")),
+            *((r.value, r.label) for r in Role if r.value in grantable),
+        ]
 
     def clean_territory(self):
         value = self.cleaned_data["territory"].strip()

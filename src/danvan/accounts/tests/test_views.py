@@ -463,6 +463,7 @@ def test_grant_form_role_choices_exclude_system_admin(admin_client, member_a):
     response = admin_client.get(reverse("accounts:grant-create", args=[member_a.pk]))
 
     roles = [value for value, _label in response.context["form"].fields["role"].choices]
+    assert roles[0] == ""
     assert Role.SYSTEM_ADMIN not in roles
     assert Role.OFFICER in roles
 
