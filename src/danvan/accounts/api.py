@@ -26,7 +26,7 @@ from danvan.accounts.schemas import (
 )
 from danvan.audit.api import register_history
 from danvan.core import scope
-from danvan.core.api_utils import error_responses, field_error, paginated
+from danvan.core.api_utils import error_responses, field_error, paginated, unknown_choice
 from danvan.organisations.models import Organisation
 from danvan.organisations.selectors import organisation_get_for_user
 from danvan.territories.models import Territory
@@ -44,17 +44,13 @@ register_history("accounts.user", selectors.user_get_for_user)
 register_history("accounts.apitoken", _own_token)
 
 
-def _invalid_choice() -> str:
-    return _("Select a valid choice. That choice is not one of the available choices.")
-
-
 def _organisation(user, organisation_id: int | None) -> Organisation | None:
     if organisation_id is None:
         return None
     try:
         return organisation_get_for_user(user, organisation_id)
     except Http404:
-        raise field_error("organisation_id", _invalid_choice()) from None
+        raise unknown_choice("organisation_id") from None
 
 
 def _territory(territory_id: int | None, *, field: str, source: str = "body") -> Territory | None:
@@ -62,7 +58,7 @@ def _territory(territory_id: int | None, *, field: str, source: str = "body") ->
         return None
     territory = Territory.objects.filter(pk=territory_id).first()
     if territory is None:
-        raise field_error(field, _invalid_choice(), source=source)
+        raise unknown_choice(field, source=source)
     return territory
 
 

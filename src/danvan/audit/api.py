@@ -10,7 +10,7 @@ from ninja import Query, Router
 from danvan.audit import selectors
 from danvan.audit.schemas import AuditEventDetailOut, AuditEventFiltersIn, AuditEventOut
 from danvan.core import scope
-from danvan.core.api_utils import error_responses, paginated
+from danvan.core.api_utils import error_responses, paginated, unknown_choice
 from danvan.territories.models import Territory
 
 router = Router(tags=["audit"])
@@ -36,7 +36,7 @@ def audit_event_list(request, filters: Query[AuditEventFiltersIn]):
     if filters.territory_id is not None:
         territory = Territory.objects.filter(pk=filters.territory_id).first()
         if territory is None:
-            raise Http404
+            raise unknown_choice("territory_id", source="query")
     return selectors.event_list_for_user(
         request.user, territory=territory, object_type=filters.object_type, action=filters.action
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -61,3 +62,13 @@ paginated = paginate(Pagination)
 def field_error(field: str, message: str, *, source: str = "body") -> ValidationError:
     """A 422 about one input field, shaped like the errors the schemas raise themselves."""
     return ValidationError([{"loc": (source, field), "msg": message, "type": "danvan"}])
+
+
+def unknown_choice(field: str, *, source: str = "body") -> ValidationError:
+    """A 422 for an id or code that names nothing the caller may pick (missing or out of scope)."""
+    # Django's own sentence, so its catalogs already hold the translation.
+    return field_error(
+        field,
+        _("Select a valid choice. That choice is not one of the available choices."),
+        source=source,
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from danvan.audit.api import register_history
-from danvan.core.api_utils import error_responses, field_error, paginated
+from danvan.core.api_utils import error_responses, field_error, paginated, unknown_choice
 from danvan.organisations import selectors, services
 from danvan.organisations.models import Organisation
 from danvan.organisations.schemas import (
@@ -27,10 +27,6 @@ NULLABLE = {"parent_id", "founded_on", "member_count"}
 WRITE_ERRORS = error_responses(400, 403, 404, 409, 422)
 
 
-def _invalid_choice() -> str:
-    return _("Select a valid choice. That choice is not one of the available choices.")
-
-
 def _resolved(user, values: dict[str, Any]) -> dict[str, Any]:
     """Schema fields turned into OrganisationData fields (ids to the rows they name)."""
     fields = dict(values)
@@ -41,12 +37,12 @@ def _resolved(user, values: dict[str, Any]) -> dict[str, Any]:
     if "kind" in fields:
         kind = selectors.organisation_kinds().filter(code=fields["kind"]).first()
         if kind is None:
-            raise field_error("kind", _invalid_choice())
+            raise unknown_choice("kind")
         fields["kind"] = kind
     if "territory_id" in fields:
         territory = Territory.objects.filter(pk=fields.pop("territory_id")).first()
         if territory is None:
-            raise field_error("territory_id", _invalid_choice())
+            raise unknown_choice("territory_id")
         fields["territory"] = territory
     if "parent_id" in fields:
         parent_id = fields.pop("parent_id")
@@ -88,7 +84,7 @@ def organisation_list(request, filters: Query[OrganisationFiltersIn]):
     if filters.territory_id is not None:
         territory = Territory.objects.filter(pk=filters.territory_id).first()
         if territory is None:
-            raise field_error("territory_id", _invalid_choice(), source="query")
+            raise unknown_choice("territory_id", source="query")
     return selectors.organisation_list_for_user(
         request.user,
         query=filters.q,

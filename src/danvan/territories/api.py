@@ -1,12 +1,11 @@
 """Administrative units: public reference data for every staff user, browsed and searched."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
 from danvan.core import scope
-from danvan.core.api_utils import error_responses, paginated
+from danvan.core.api_utils import error_responses, paginated, unknown_choice
 from danvan.territories import selectors
 from danvan.territories.models import Era, Level, Territory
 from danvan.territories.schemas import (
@@ -31,7 +30,10 @@ def _get(territory_id: int) -> Territory:
 
 def _parent_from(filters: TerritoryFiltersIn) -> Territory | None:
     if filters.parent_id is not None:
-        return _get(filters.parent_id)
+        parent = Territory.objects.filter(pk=filters.parent_id).first()
+        if parent is None:
+            raise unknown_choice("parent_id", source="query")
+        return parent
     if filters.parent_code is None:
         return None
     parents = Territory.objects.filter(
@@ -42,11 +44,11 @@ def _parent_from(filters: TerritoryFiltersIn) -> Territory | None:
     # A historic province and district may share a code; the province wins unless told.
     parent = parents.order_by("path").first()
     if parent is None:
-        raise Http404
+        raise unknown_choice("parent_code", source="query")
     return parent
 
 
-@router.get("", response={200: list[TerritoryOut], **error_responses(403, 404, 422)})
+@router.get("", response={200: list[TerritoryOut], **error_responses(403, 422)})
 @paginated
 def territory_list(request, filters: Query[TerritoryFiltersIn]):
     """Search units by name, era, level and parent."""

@@ -104,7 +104,8 @@ def test_parent_filters_keep_units_below_the_parent(viewer, tree):
     assert names(by_id) == ["Phường Đông Triều", "Xã Tràng An"]
     assert names(by_code) == ["Phường Đông Triều", "Phường Mạo Khê"]
     assert names(by_legacy_code) == ["Phường Đông Triều", "Xã Tràng An"]
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422
+    assert unknown.json()["details"][0]["field"] == "parent_code"
 
 
 def test_bad_filter_values_are_422(viewer):
