@@ -22,8 +22,18 @@ class TokenAuth(HttpBearer):
         from danvan.accounts.services import token_authenticate
 
         user = token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        if user.must_change_password:
+            # An administrator reset the password (perhaps after a leak): old tokens stop
+            # working until the owner signs in and chooses a new password.
+            error = DomainError(
+                _("Change your password in the web application before using the API."),
+                code="password_change_required",
+            )
+            error.status_code = 403
+            raise error
+        request.user = user
         return user
 
 

@@ -1,6 +1,7 @@
 import factory
 
 from danvan.accounts.models import RoleGrant, User
+from danvan.core.search import search_key
 from danvan.organisations.tests.factories import OrganisationFactory
 
 DEFAULT_PASSWORD = "Mat-khau-thu-nghiem-1"
@@ -17,6 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password(DEFAULT_PASSWORD)
+    search_name = factory.LazyAttribute(lambda o: search_key(o.full_name, o.username))
 
 
 class RoleGrantFactory(factory.django.DjangoModelFactory):
