@@ -27,13 +27,16 @@ ADMIN_PREFIXES = (
 )
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_D_LIKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 def normalize(text: str | None) -> str:
     """Lower-case ASCII form: 'Đông Triều' -> 'dong trieu'."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    # Đ does not decompose, so map it by hand; Ð (the Icelandic eth) is a common look-alike
+    # in data typed on older Vietnamese keyboards.
+    text = unicodedata.normalize("NFKD", str(text).translate(_D_LIKE))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_WORD.sub(" ", text).strip()
 
