@@ -4,7 +4,7 @@ Values are stored raw; these filters format them at the edge, in templates and e
 """
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -13,11 +13,31 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+_WIDE = Context(prec=60)  # enough digits to quantize any amount a report will hold
+
+
+def _decimal(value) -> Decimal | None:
+    """The value as a finite Decimal, or None when it is not a number."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _round(number: Decimal, decimals: int) -> Decimal:
+    # Reports round half up (2,5 -> 3), not to the even neighbour as Decimal does by default.
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
 def format_number(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    text = f"{number:,.{decimals}f}"
+    number = _decimal(value)
+    if number is None:
+        return str(value)  # a template shows odd input as it is rather than failing the page
+    decimals = int(decimals)
+    text = f"{_round(number, decimals):,.{decimals}f}"
     # Python groups with "," and marks decimals with "."; Vietnamese is the other way round.
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
@@ -25,18 +45,23 @@ def format_number(value, decimals: int = 0) -> str:
 def format_money(value) -> str:
     if value is None or value == "":
         return ""
-    return f"{format_number(int(value))} đ"
+    if _decimal(value) is None:
+        return str(value)
+    return f"{format_number(value)} đ"
 
 
 def format_money_short(value) -> str:
     """Summaries: 450 tỷ đồng, 128,6 triệu đồng."""
     if value is None or value == "":
         return ""
-    amount = int(value)
-    if abs(amount) >= 10**9:
-        return _("%(amount)s billion VND") % {"amount": _trim(format_number(Decimal(amount) / 10**9, 1))}
-    if abs(amount) >= 10**6:
-        return _("%(amount)s million VND") % {"amount": _trim(format_number(Decimal(amount) / 10**6, 1))}
+    amount = _decimal(value)
+    if amount is None:
+        return str(value)
+    # Decide the unit on the rounded figure, so 999.960.000 reads "1 tỷ", not "1.000 triệu".
+    if abs(_round(amount / 10**9, 1)) >= 1:
+        return _("%(amount)s billion VND") % {"amount": _trim(format_number(amount / 10**9, 1))}
+    if abs(_round(amount / 10**6, 1)) >= 1:
+        return _("%(amount)s million VND") % {"amount": _trim(format_number(amount / 10**6, 1))}
     return format_money(amount)
 
 
@@ -67,7 +92,9 @@ def format_datetime(value) -> str:
 def format_area(value) -> str:
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
+    number = _decimal(value)
+    if number is None:
+        return str(value)
     decimals = 0 if number == number.to_integral_value() else 1
     return f"{format_number(number, decimals)} m²"
 
@@ -75,7 +102,10 @@ def format_area(value) -> str:
 def format_percent(value, decimals: int = 1) -> str:
     if value is None or value == "":
         return ""
-    return f"{_trim(format_number(Decimal(str(value)), decimals))}%"
+    number = _decimal(value)
+    if number is None:
+        return str(value)
+    return f"{_trim(format_number(number, decimals))}%"
 
 
 register.filter("vn_number", format_number)
