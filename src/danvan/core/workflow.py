@@ -92,7 +92,9 @@ class Workflow:
         """Steps the actor could take now (for buttons); guards are checked by `apply`."""
         territory = getattr(obj, self.territory_attr, None)
         return [
-            t for t in self.available(getattr(obj, self.state_field)) if scope.can(actor, t.action, territory)
+            t
+            for t in self.available(getattr(obj, self.state_field))
+            if scope.can(actor, t.action, territory)
         ]
 
     def states(self) -> set[str]:
@@ -120,18 +122,23 @@ def apply(
     scope.require(actor, step.action, territory)
     reason = (reason or "").strip()
     if step.requires_reason and not reason:
-        raise DomainError(_("Please give a reason for this step."), code="reason_required", field="reason")
+        raise DomainError(
+            _("Please give a reason for this step."), code="reason_required", field="reason"
+        )
 
     model = type(obj)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=obj.pk)
+        # The row may have moved to another unit since `obj` was loaded; judge the row as it is.
+        scope.require(actor, step.action, getattr(current, workflow.territory_attr, None))
         state = getattr(current, workflow.state_field)
         version = getattr(current, workflow.version_field)
         if expected_version is not None and expected_version != version:
             raise ConflictError()
         if state not in step.source:
             raise DomainError(
-                _("This step is not possible from the current status."), code="transition_not_allowed"
+                _("This step is not possible from the current status."),
+                code="transition_not_allowed",
             )
         for guard in step.guards:
             problem = guard(current)

@@ -306,6 +306,17 @@ def test_officer_of_a_sibling_commune_gets_permission_denied(setting):
 
 
 @pytest.mark.django_db
+def test_stale_copy_of_a_ticket_moved_out_of_scope_is_refused(setting):
+    ticket = Ticket.objects.create(territory=setting["here"])
+    Ticket.objects.filter(pk=ticket.pk).update(territory=setting["sibling"])
+
+    with pytest.raises(PermissionDenied):
+        workflow.apply(TICKET, ticket, name="submit", actor=setting["officer"])
+
+    assert Ticket.objects.get(pk=ticket.pk).status == "draft"
+
+
+@pytest.mark.django_db
 def test_available_for_lists_only_steps_the_actor_may_take_now(setting):
     ticket = Ticket.objects.create(territory=setting["here"], status="submitted")
 
