@@ -50,3 +50,65 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Checking")
+    VALIDATED = "validated", _("Ready to import")
+    INVALID = "invalid", _("Has errors")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet going through check → preview → all-or-nothing import."""
+
+    schema = models.CharField(_("data type"), max_length=60)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_format = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # The importing user's scope for the schema's action when the file was uploaded, as sorted
+    # territory paths ("*" for nationwide), so a repeated upload can be recognised.
+    scope_key = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    message = models.TextField(_("message"), blank=True)
+    header_row = models.PositiveIntegerField(null=True, blank=True)
+    columns = models.JSONField(default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    valid_count = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_row_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    rejected_file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    validated_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["schema", "sha256", "status"], name="import_batch_repeat")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING}

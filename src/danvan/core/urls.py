@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from danvan.core import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("healthz", views.healthz, name="healthz"),
+    path("imports/", include("danvan.core.import_urls")),
 ]
