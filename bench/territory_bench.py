@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> None:
         (
             "a) units rolling up to a province",
             [
-                (lambda p=p: Territory.objects.filter(scope_path__startswith=p.path).count())
+                (lambda p=p: Territory.objects.filter(scope_path__under=p.path).count())
                 for p in roll_up_targets
             ],
         ),

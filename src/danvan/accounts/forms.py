@@ -82,7 +82,7 @@ def organisation_choices_for(actor, territory=None, keep: Organisation | None = 
     """Organisations where `actor` may manage users, optionally narrowed to a subtree."""
     qs = scope.filter(actor, "accounts.user.manage", Organisation.objects.filter(is_active=True))
     if territory is not None:
-        qs = qs.filter(territory__scope_path__startswith=territory.path)
+        qs = qs.filter(territory__scope_path__under=territory.path)
     if keep is not None:
         qs = qs | Organisation.objects.filter(pk=keep.pk)
     return qs.select_related("territory").order_by("territory__path", "search_name")
@@ -257,7 +257,7 @@ class UserFilterForm(forms.Form):
         self.fields["role"].choices = [("", _("Any role")), *Role.choices]
         organisations = scope.filter(actor, "accounts.user.view", Organisation.objects.all())
         if territory is not None:
-            organisations = organisations.filter(territory__scope_path__startswith=territory.path)
+            organisations = organisations.filter(territory__scope_path__under=territory.path)
         rows = list(
             organisations.order_by("search_name").values_list("pk", "name")[
                 : MAX_ORGANISATION_CHOICES + 1

@@ -11,7 +11,7 @@ def user_list_for_user(user, *, query: str = "", role: str = "", is_active: bool
                        territory=None, organisation_id: int | None = None) -> QuerySet[User]:
     qs = scope.filter(user, "accounts.user.view", User.objects.all(), via=USER_VIA)
     if territory is not None:
-        qs = qs.filter(organisation__territory__scope_path__startswith=territory.path)
+        qs = qs.filter(organisation__territory__scope_path__under=territory.path)
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)
     if role:

@@ -19,7 +19,7 @@ def event_list_for_user(user, *, territory=None, object_type: str = "", action: 
     """The audit trail of the territories the user may audit."""
     qs = scope.filter(user, "audit.view", AuditEvent.objects.all())
     if territory is not None:
-        qs = qs.filter(territory__scope_path__startswith=territory.path)
+        qs = qs.filter(territory__scope_path__under=territory.path)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if action:

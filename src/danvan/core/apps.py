@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "danvan.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from danvan.core import lookups  # noqa: F401  (registers the __under path lookup)

@@ -144,7 +144,7 @@ def filter(user, action: str, queryset: QuerySet, via: str | None = "territory")
         return queryset
     if not paths:
         return queryset.none()
-    lookup = "scope_path__startswith" if via is None else f"{via}__scope_path__startswith"
+    lookup = "scope_path__under" if via is None else f"{via}__scope_path__under"
     condition = Q()
     for path in paths:
         condition |= Q(**{lookup: path})

@@ -9,7 +9,7 @@ def dashboard_counts(user, territory=None) -> dict[str, int | None]:
     def narrowed(qs, via):
         if territory is None:
             return qs
-        return qs.filter(**{f"{via}__scope_path__startswith": territory.path})
+        return qs.filter(**{f"{via}__scope_path__under": territory.path})
 
     counts: dict[str, int | None] = {"organisations": None, "users": None}
     if scope.can_anywhere(user, "organisations.view"):

@@ -28,7 +28,7 @@ def organisation_list_for_user(
     """Organisations the user may see, filtered, with what list pages display preloaded."""
     qs = scope.filter(user, "organisations.view", Organisation.objects.all())
     if territory is not None:
-        qs = qs.filter(territory__scope_path__startswith=territory.path)
+        qs = qs.filter(territory__scope_path__under=territory.path)
     if kind:
         qs = qs.filter(kind__code=kind)
     if is_active is not None:

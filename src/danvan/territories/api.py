@@ -58,7 +58,7 @@ def territory_list(request, filters: Query[TerritoryFiltersIn]):
         query=filters.q, era=filters.era or "", level=filters.level or ""
     )
     if parent is not None:
-        units = units.filter(path__startswith=parent.path).exclude(pk=parent.pk)
+        units = units.filter(path__under=parent.path).exclude(pk=parent.pk)
     return units
 
 

@@ -25,7 +25,7 @@ def territory_children(territory: Territory | None, era: str = Era.CURRENT) -> Q
 
 def territory_subtree(territory: Territory) -> QuerySet[Territory]:
     """Every unit (of either era) that rolls up into `territory`, itself included."""
-    return Territory.objects.filter(scope_path__startswith=territory.path)
+    return Territory.objects.filter(scope_path__under=territory.path)
 
 
 def territory_successors(territory: Territory) -> QuerySet[TerritoryMapping]:

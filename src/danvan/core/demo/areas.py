@@ -92,7 +92,7 @@ def legacy_tam_ky_district() -> Territory:
 def legacy_tam_ky_communes() -> QuerySet[Territory]:
     """The old wards and communes of Tam Kỳ city, for records dated before July 2025."""
     return Territory.objects.filter(
-        era=Era.LEGACY, level=Level.COMMUNE, path__startswith=legacy_tam_ky_district().path
+        era=Era.LEGACY, level=Level.COMMUNE, path__under=legacy_tam_ky_district().path
     ).order_by("code")
 
 
