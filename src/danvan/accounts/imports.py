@@ -85,7 +85,7 @@ class UserImport(ImportSchema):
         Column("province", gettext_lazy("Province/City"), "parse_province",
                aliases=("Tỉnh/Thành phố", "Tỉnh", "Tỉnh/TP", "Province"), example="Quảng Ninh"),
         Column("role", gettext_lazy("Role"), parsers.choice(Role.choices), aliases=("Vai trò", "Quyền", "Role"),
-               example="Cán bộ (biên tập)"),
+               example=Role.OFFICER.label),
         Column("role_territory", gettext_lazy("Role territory"), parsers.text,
                aliases=("Phạm vi", "Phạm vi quyền", "Địa bàn", "Role territory"), example="Phường Đông Triều"),
     ]  # fmt: skip
@@ -214,7 +214,7 @@ class UserImport(ImportSchema):
         cells = super().preview_row(row)
         values = row.values
         cells[7] = values["province"].name if values["province"] else ""
-        cells[8] = Role(values["role"]).label if values["role"] else ""
+        cells[8] = str(Role(values["role"]).label) if values["role"] else ""
         return cells
 
     def commit(self, rows, *, batch) -> CommitCounts:

@@ -107,6 +107,8 @@ _MONEY_UNITS = (
     ("k", Decimal(10) ** 3),
 )
 _MONEY_SUFFIXES = ("vnd", "dong", "d")
+
+
 def _strip_accents(raw: str) -> str:
     """Lower-case, without diacritics, punctuation kept (unlike search.normalize)."""
     decomposed = unicodedata.normalize("NFKD", raw.replace("đ", "d").replace("Đ", "D"))

@@ -263,7 +263,7 @@ def check_file(
             else:
                 result.valid_count += 1
                 if len(result.preview) < PREVIEW_ROWS:
-                    result.preview.append([str(number), *schema.preview_row(row)])
+                    result.preview.append([str(number), *(str(c) for c in schema.preview_row(row))])
             if progress is not None:
                 progress(result.row_count)
     finally:

@@ -9,7 +9,14 @@ COLUMNS = OrganisationImport.columns
 
 
 def test_headers_match_without_accents_case_spaces_or_line_breaks():
-    cells = ["TEN TO CHUC", " loai   to chuc ", "Tỉnh/\nThành phố", "Xa/Phuong", "So thanh vien (nguoi)", "Cột lạ"]
+    cells = [
+        "TEN TO CHUC",
+        " loai   to chuc ",
+        "Tỉnh/\nThành phố",
+        "Xa/Phuong",
+        "So thanh vien (nguoi)",
+        "Cột lạ",
+    ]
 
     mapping, ignored = match_cells(cells, COLUMNS)
 
@@ -50,7 +57,9 @@ def test_no_header_in_the_first_rows_gives_none(tmp_path):
 @pytest.mark.django_db
 def test_streaming_reader_gives_the_same_rows_as_calamine(tmp_path, settings):
     territory_tree()
-    path = write_xlsx(tmp_path, [ORG_HEADERS, org_row(members=1250, founded="05/03/2020"), org_row(name="Hội B")])
+    path = write_xlsx(
+        tmp_path, [ORG_HEADERS, org_row(members=1250, founded="05/03/2020"), org_row(name="Hội B")]
+    )
     fast = list(readers.open_rows(path, "xlsx").rows)
 
     settings.DANVAN_IMPORT_STREAM_ABOVE_BYTES = 0
@@ -72,7 +81,9 @@ def test_streaming_reader_reads_shared_strings_dates_and_gaps(tmp_path, settings
     sheet = workbook.add_worksheet()
     sheet.write_row(0, 0, ["Tên", "Ngày"])
     sheet.write_string(1, 0, "Hội Nông dân & Cựu chiến binh")
-    sheet.write_datetime(1, 2, datetime.date(2020, 3, 5), workbook.add_format({"num_format": "dd/mm/yyyy"}))
+    sheet.write_datetime(
+        1, 2, datetime.date(2020, 3, 5), workbook.add_format({"num_format": "dd/mm/yyyy"})
+    )
     sheet.write_number(3, 1, 12.5)
     workbook.close()
     settings.DANVAN_IMPORT_STREAM_ABOVE_BYTES = 0

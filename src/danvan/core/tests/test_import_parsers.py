@@ -30,7 +30,9 @@ def test_money_reads_vietnamese_formats(raw, expected):
     assert parsers.money(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["1.234,5", 1234.5, "-5.000", "abc", "12 đô", "1,2,3", "1,2345 đ", True])
+@pytest.mark.parametrize(
+    "raw", ["1.234,5", 1234.5, "-5.000", "abc", "12 đô", "1,2,3", "1,2345 đ", True]
+)
 def test_money_rejects_fractions_negatives_and_garbage(raw):
     with pytest.raises(ParseError):
         parsers.money(raw)
@@ -88,7 +90,9 @@ def test_date_rejects_impossible_or_unreadable_dates(raw):
         parsers.date_value(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1.234", 1234), ("1 234", 1234), (42, 42), (42.0, 42), ("7", 7)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1.234", 1234), ("1 234", 1234), (42, 42), (42.0, 42), ("7", 7)]
+)
 def test_integer_reads_dot_thousands(raw, expected):
     assert parsers.non_negative_integer(raw) == expected
 
@@ -147,7 +151,18 @@ def test_email_lowercases_the_domain_and_rejects_garbage():
         parsers.email("chihoa@")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("có", True), ("Co", True), ("x", True), ("không", False), ("KHONG", False), (True, True), (0, False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("có", True),
+        ("Co", True),
+        ("x", True),
+        ("không", False),
+        ("KHONG", False),
+        (True, True),
+        (0, False),
+    ],
+)
 def test_yes_no_reads_vietnamese_words(raw, expected):
     assert parsers.yes_no(raw) is expected
 
@@ -158,7 +173,7 @@ def test_yes_no_rejects_other_words():
 
 
 def test_choice_matches_code_or_label_without_accents():
-    parse = parsers.choice([("kinh_te", "Kinh tế"), ("van_hoa_xa_hoi", "Văn hóa – xã hội")])
+    parse = parsers.choice([("kinh_te", "Kinh tế"), ("van_hoa_xa_hoi", "Văn hóa – xã hội")])  # noqa: RUF001
 
     assert parse("kinh_te") == "kinh_te"
     assert parse("KINH TE") == "kinh_te"

@@ -17,9 +17,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def units():
     tree = territory_tree()
-    OrganisationKindFactory(code="womens_union", name_vi="Hội Liên hiệp Phụ nữ", name_en="Women's Union")
+    OrganisationKindFactory(
+        code="womens_union", name_vi="Hội Liên hiệp Phụ nữ", name_en="Women's Union"
+    )
     OrganisationKindFactory(code="farmers_union", name_vi="Hội Nông dân", name_en="Farmers' Union")
-    OrganisationKindFactory(code="task_force", name_vi="Tổ dân vận", name_en="Mass-mobilisation task force")
+    OrganisationKindFactory(
+        code="task_force", name_vi="Tổ dân vận", name_en="Mass-mobilisation task force"
+    )
     return tree
 
 
@@ -35,7 +39,9 @@ def imported(officer):
 
 def check(rows, actor, capture, name="to-chuc.xlsx", **kwargs) -> ImportBatch:
     with capture(execute=True):
-        batch = services.import_upload(schema_key="organisations", upload=upload(rows, name=name, **kwargs), actor=actor)
+        batch = services.import_upload(
+            schema_key="organisations", upload=upload(rows, name=name, **kwargs), actor=actor
+        )
     batch.refresh_from_db()
     return batch
 
@@ -60,7 +66,13 @@ def test_messy_sheet_is_read_and_imported(officer, units, django_capture_on_comm
         ["Hội Nông dân tỉnh", None, "Hội Nông dân", "Tỉnh Quảng Ninh", None, None, None, None, None, 45721, None, None],
     ]  # fmt: skip
 
-    batch = check(rows, officer, django_capture_on_commit_callbacks, title_rows=[["DANH SÁCH"], []], merge_title=True)
+    batch = check(
+        rows,
+        officer,
+        django_capture_on_commit_callbacks,
+        title_rows=[["DANH SÁCH"], []],
+        merge_title=True,
+    )
 
     assert batch.status == ImportStatus.VALIDATED, batch.errors
     assert (batch.row_count, batch.valid_count, batch.error_count) == (3, 3, 0)
@@ -89,12 +101,30 @@ def test_messy_sheet_is_read_and_imported(officer, units, django_capture_on_comm
     assert events.first().source == f"import:{batch.pk}"
 
 
-def test_reimport_updates_and_counts_unchanged_without_duplicates(officer, django_capture_on_commit_callbacks):
-    rows = [ORG_HEADERS, org_row(members="10"), org_row(name="Hội Nông dân phường", kind="Hội Nông dân")]
-    commit(check(rows, officer, django_capture_on_commit_callbacks), officer, django_capture_on_commit_callbacks)
+def test_reimport_updates_and_counts_unchanged_without_duplicates(
+    officer, django_capture_on_commit_callbacks
+):
+    rows = [
+        ORG_HEADERS,
+        org_row(members="10"),
+        org_row(name="Hội Nông dân phường", kind="Hội Nông dân"),
+    ]
+    commit(
+        check(rows, officer, django_capture_on_commit_callbacks),
+        officer,
+        django_capture_on_commit_callbacks,
+    )
 
-    again = [ORG_HEADERS, org_row(name="HỘI PHỤ NỮ PHƯỜNG ĐÔNG TRIỀU", members="12"), org_row(name="Hội Nông dân phường", kind="hoi nong dan")]
-    batch = commit(check(again, officer, django_capture_on_commit_callbacks), officer, django_capture_on_commit_callbacks)
+    again = [
+        ORG_HEADERS,
+        org_row(name="HỘI PHỤ NỮ PHƯỜNG ĐÔNG TRIỀU", members="12"),
+        org_row(name="Hội Nông dân phường", kind="hoi nong dan"),
+    ]
+    batch = commit(
+        check(again, officer, django_capture_on_commit_callbacks),
+        officer,
+        django_capture_on_commit_callbacks,
+    )
 
     assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 1, 1)
     assert imported(officer).count() == 2
@@ -107,14 +137,20 @@ def test_reimport_updates_and_counts_unchanged_without_duplicates(officer, djang
 
 def test_same_file_again_is_flagged_in_the_preview(officer, django_capture_on_commit_callbacks):
     rows = [ORG_HEADERS, org_row()]
-    first = commit(check(rows, officer, django_capture_on_commit_callbacks), officer, django_capture_on_commit_callbacks)
+    first = commit(
+        check(rows, officer, django_capture_on_commit_callbacks),
+        officer,
+        django_capture_on_commit_callbacks,
+    )
 
     second = check(rows, officer, django_capture_on_commit_callbacks)
 
     assert services.previous_commit(second) == first
 
 
-def test_errors_are_listed_by_row_and_column_and_nothing_can_be_committed(officer, django_capture_on_commit_callbacks):
+def test_errors_are_listed_by_row_and_column_and_nothing_can_be_committed(
+    officer, django_capture_on_commit_callbacks
+):
     rows = [
         ORG_HEADERS,
         org_row(),
@@ -133,8 +169,14 @@ def test_errors_are_listed_by_row_and_column_and_nothing_can_be_committed(office
     assert not imported(officer).exists()
 
 
-def test_rejected_rows_file_has_the_original_cells_and_an_error_column(officer, django_capture_on_commit_callbacks):
-    rows = [ORG_HEADERS, org_row(), org_row(name="Hội X", email="=HYPERLINK(\"http://x\")", founded="31/02/2020")]
+def test_rejected_rows_file_has_the_original_cells_and_an_error_column(
+    officer, django_capture_on_commit_callbacks
+):
+    rows = [
+        ORG_HEADERS,
+        org_row(),
+        org_row(name="Hội X", email='=HYPERLINK("http://x")', founded="31/02/2020"),
+    ]
 
     batch = check(rows, officer, django_capture_on_commit_callbacks)
 
@@ -150,7 +192,9 @@ def test_rejected_rows_file_has_the_original_cells_and_an_error_column(officer, 
     assert "Founding date:" in sheet[1][13]
 
 
-def test_row_outside_scope_is_an_error_that_reveals_nothing(officer, django_capture_on_commit_callbacks):
+def test_row_outside_scope_is_an_error_that_reveals_nothing(
+    officer, django_capture_on_commit_callbacks
+):
     rows = [ORG_HEADERS, org_row(), org_row(name="Hội Phụ nữ Tam Kỳ", province="Đà Nẵng", commune="Phường Tam Kỳ"),
             org_row(name="Hội Phụ nữ ma", commune="Phường Không Có")]  # fmt: skip
 
@@ -172,7 +216,9 @@ def test_commune_officer_cannot_import_at_province_level(units, django_capture_o
     assert [e["row"] for e in batch.errors] == [3]
 
 
-def test_parent_is_found_in_database_by_name_within_scope(officer, units, django_capture_on_commit_callbacks):
+def test_parent_is_found_in_database_by_name_within_scope(
+    officer, units, django_capture_on_commit_callbacks
+):
     committee = OrganisationFactory(name="Đảng ủy phường Đông Triều", territory=units["dong_trieu"])
     OrganisationFactory(name="Đảng ủy phường Tam Kỳ", territory=units["tam_ky"])  # out of scope
     rows = [ORG_HEADERS, org_row(name="Tổ dân vận số 1", kind="Tổ dân vận", parent="dang uy phuong dong trieu"),
@@ -183,12 +229,22 @@ def test_parent_is_found_in_database_by_name_within_scope(officer, units, django
     assert [(e["row"], e["column"]) for e in batch.errors] == [(3, "Parent organisation")]
     assert "Tam Kỳ" not in batch.errors[0]["message"]
     rows.pop()
-    batch = commit(check(rows, officer, django_capture_on_commit_callbacks), officer, django_capture_on_commit_callbacks)
+    batch = commit(
+        check(rows, officer, django_capture_on_commit_callbacks),
+        officer,
+        django_capture_on_commit_callbacks,
+    )
     assert Organisation.objects.get(name="Tổ dân vận số 1").parent == committee
 
 
-def test_a_row_that_fails_at_commit_time_rolls_back_everything(officer, units, django_capture_on_commit_callbacks):
-    rows = [ORG_HEADERS, org_row(), org_row(name="Hội Nông dân", kind="Hội Nông dân", commune="Xã Hải Hà")]
+def test_a_row_that_fails_at_commit_time_rolls_back_everything(
+    officer, units, django_capture_on_commit_callbacks
+):
+    rows = [
+        ORG_HEADERS,
+        org_row(),
+        org_row(name="Hội Nông dân", kind="Hội Nông dân", commune="Xã Hải Hà"),
+    ]
     batch = check(rows, officer, django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.VALIDATED
     # Meanwhile the officer loses the right to import in Hải Hà: the re-check at commit fails.
@@ -207,7 +263,9 @@ def test_a_row_that_fails_at_commit_time_rolls_back_everything(officer, units, d
     assert batch.job.status == JobStatus.FAILED
 
 
-def test_database_failure_mid_commit_writes_nothing_and_fails_the_batch(officer, monkeypatch, django_capture_on_commit_callbacks):
+def test_database_failure_mid_commit_writes_nothing_and_fails_the_batch(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
     from danvan.organisations import imports
 
     monkeypatch.setattr(imports, "CHUNK", 2)
@@ -252,4 +310,6 @@ def test_user_without_import_right_cannot_upload(units):
     viewer = user_with_role("viewer", units["quang_ninh"])
 
     with pytest.raises(PermissionDenied):
-        services.import_upload(schema_key="organisations", upload=upload([ORG_HEADERS]), actor=viewer)
+        services.import_upload(
+            schema_key="organisations", upload=upload([ORG_HEADERS]), actor=viewer
+        )
