@@ -92,7 +92,12 @@ def _matching_grants(user, action: str) -> list[Grant]:
         g
         for g in grants
         if g.role == Role.SYSTEM_ADMIN
-        or (g.role in action_rule.roles and (not g.domain or g.domain == action_rule.domain))
+        or (
+            g.role in action_rule.roles
+            # A grant narrowed to one domain keeps the shared actions (territories,
+            # organisations), which are declared without a domain.
+            and (not g.domain or not action_rule.domain or g.domain == action_rule.domain)
+        )
     ]
 
 

@@ -153,6 +153,19 @@ def test_database_refuses_update_and_delete_of_audit_rows(five_rows):
     assert audit.verify_chain().ok
 
 
+def test_database_refuses_rewinding_or_deleting_the_chain_head(five_rows):
+    db_guard.install(connection)
+
+    with pytest.raises(DatabaseError, match="only grows"), transaction.atomic():
+        ChainHead.objects.filter(pk=1).update(seq=3)
+    with pytest.raises(DatabaseError, match="only grows"), transaction.atomic():
+        ChainHead.objects.filter(pk=1).delete()
+
+    assert ChainHead.objects.get(pk=1).seq == 5
+    audit.record_one(audit.Action.UPDATE, ChainHead.objects.get(pk=1), actor=None)
+    assert ChainHead.objects.get(pk=1).seq == 6
+
+
 @only_postgresql
 def test_postgresql_refuses_truncate_of_audit_rows(five_rows):
     db_guard.install(connection)

@@ -130,7 +130,8 @@ def expected_units(role: str, relation: str, action: str) -> set[str]:
     if role != Role.SYSTEM_ADMIN:
         if role not in declared.roles:
             return set()
-        if grant_domain and grant_domain != declared.domain:
+        # A narrowed grant still covers the shared actions (declared without a domain).
+        if grant_domain and declared.domain and grant_domain != declared.domain:
             return set()
     return SUBTREE[unit]
 
@@ -269,6 +270,13 @@ def test_grant_in_its_own_domain_counts_only_for_that_domain(tree):
 
     assert scope.can(officer, "tests.matrix.clearance.view", tree["A"])
     assert not scope.can(officer, "tests.matrix.dialogues.answer", tree["A"])
+
+
+def test_grant_narrowed_to_a_domain_keeps_the_shared_actions(tree):
+    officer = officer_on(tree["P"], domain=Domain.CLEARANCE)
+
+    assert scope.can(officer, "territories.view", tree["A"])
+    assert scope.can(officer, "organisations.view", tree["A"])
 
 
 def test_unknown_action_is_a_programming_error():
