@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from danvan.audit import services as audit
 from danvan.core import scope
 from danvan.core.imports import parsers
+from danvan.core.imports.bulk import fast_normalize as normalize
+from danvan.core.imports.bulk import insert_returning_ids
 from danvan.core.imports.lookups import TerritoryLookup, Unit
 from danvan.core.imports.parsers import ParseError
 from danvan.core.imports.schema import Column, CommitCounts, ImportSchema, ParsedRow, RowErrors
 from danvan.core.imports.services import ImportAborted
-from danvan.core.search import normalize, search_key
+from danvan.core.search import search_key
 from danvan.organisations.models import Organisation, OrganisationKind
 
 AMBIGUOUS = -1
@@ -93,6 +95,9 @@ class OrganisationImport(ImportSchema):
         # Organisations named in earlier rows of the file (hashes of (territory_id, name)).
         self._file_names: set[int] = set()
         self._scope_parents: dict[str, list[tuple[int, int]]] = {}
+        self._kind_cache: dict[Any, OrganisationKind] = {}
+        self._province_cache: dict[Any, Unit] = {}
+        self._commune_cache: dict[tuple[int, Any], Unit] = {}
 
     def reset(self) -> None:
         super().reset()
@@ -101,13 +106,32 @@ class OrganisationImport(ImportSchema):
     # --- parsers -------------------------------------------------------------------------
 
     def parse_kind(self, value: Any) -> OrganisationKind:
-        kind = self.kinds.get(normalize(parsers.text(value)))
+        # The same few kinds repeat on every row: remember each spelling once.
+        kind = self._kind_cache.get(value)
         if kind is None:
-            raise ParseError(_("Unknown organisation kind: “%(value)s”.") % {"value": value})
+            kind = self.kinds.get(normalize(parsers.text(value)))
+            if kind is None:
+                raise ParseError(_("Unknown organisation kind: “%(value)s”.") % {"value": value})
+            if len(self._kind_cache) < 1000:
+                self._kind_cache[value] = kind
         return kind
 
     def parse_province(self, value: Any) -> Unit:
-        return self.units.province(value)
+        unit = self._province_cache.get(value)
+        if unit is None:
+            unit = self.units.province(value)
+            if len(self._province_cache) < 1000:
+                self._province_cache[value] = unit
+        return unit
+
+    def _commune(self, province: Unit, value: Any) -> Unit:
+        key = (province.id, value)
+        unit = self._commune_cache.get(key)
+        if unit is None:
+            unit = self.units.commune(province, value)
+            if len(self._commune_cache) < 20000:
+                self._commune_cache[key] = unit
+        return unit
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -187,7 +211,7 @@ class OrganisationImport(ImportSchema):
         province: Unit = values["province"]
         if values["commune"] is not None:
             try:
-                unit = self.units.commune(province, values["commune"])
+                unit = self._commune(province, values["commune"])
             except ParseError as exc:
                 errors.add("commune", exc.message)
                 return
@@ -314,8 +338,8 @@ class OrganisationImport(ImportSchema):
             return
         now = timezone.now()
         existing = Organisation.objects.in_bulk([r.values["_pk"] for r in chunk if r.values["_pk"]])
-        to_create: list[Organisation] = []
-        create_changes: list[dict] = []
+        new_rows: list[list[Any]] = []
+        new_data: list[dict[str, Any]] = []
         to_update: list[Organisation] = []
         changes: list[audit.Change] = []
         for row in chunk:
@@ -325,16 +349,10 @@ class OrganisationImport(ImportSchema):
                 data = {
                     f: ("" if values[f] is None and f in TEXT_FIELDS else values[f]) for f in FIELDS
                 }
-                organisation = Organisation(
-                    **data,
-                    search_name=search_key(data["name"], data["short_name"]),
-                    created_at=now,
-                    updated_at=now,
-                )
-                to_create.append(organisation)
-                create_changes.append(
-                    {f: [None, v] for f, v in data.items() if v not in (None, "")}
-                )
+                short = normalize(data["short_name"])
+                search_name = f"{row.values['_name']} {short}" if short else row.values["_name"]
+                new_rows.append([*data.values(), search_name, True, 1, now, now])
+                new_data.append(data)
                 continue
             diff = {}
             for field_name in FIELDS:
@@ -355,27 +373,27 @@ class OrganisationImport(ImportSchema):
             changes.append(
                 audit.Change(action=audit.Action.UPDATE, obj=current, changes=diff, reason=reason)
             )
-        if to_create:
-            Organisation.objects.bulk_create(to_create, batch_size=500)
-            for organisation, diff in zip(to_create, create_changes, strict=True):
+        if new_rows:
+            ids = insert_returning_ids(
+                Organisation,
+                [*FIELDS, "search_name", "is_active", "version", "created_at", "updated_at"],
+                new_rows,
+            )
+            for pk, data in zip(ids, new_data, strict=True):
                 changes.append(
                     audit.Change(
-                        action=audit.Action.CREATE, obj=organisation, changes=diff, reason=reason
+                        action=audit.Action.CREATE, object_type="organisations.organisation", object_id=str(pk),
+                        object_repr=data["name"][:255], territory_id=data["territory_id"], reason=reason,
+                        changes={f: [None, v] for f, v in data.items() if v not in (None, "")},
                     )
-                )
-                by_key, by_name = self._index(organisation.territory_id)
-                self._remember(
-                    by_key,
-                    by_name,
-                    organisation.pk,
-                    organisation.kind_id,
-                    normalize(organisation.name),
-                )
+                )  # fmt: skip
+                by_key, by_name = self._index(data["territory_id"])
+                self._remember(by_key, by_name, pk, data["kind_id"], normalize(data["name"]))
         if to_update:
             Organisation.objects.bulk_update(
                 to_update, [*FIELDS, "search_name", "version", "updated_at"], batch_size=500
             )
-        counts.created += len(to_create)
+        counts.created += len(new_rows)
         counts.updated += len(to_update)
         if changes:
             audit.record(changes, actor=self.actor)
