@@ -128,7 +128,7 @@ def calamine_read(path: Path) -> tuple[float, int]:
 
 
 def run_timings(args) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="danvan-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="danvan-import-bench-"))
     prepare_environment(workdir)
     pg_url = None
     if os.environ.get("DATABASE_URL"):
@@ -181,7 +181,7 @@ def run_timings(args) -> None:
 
 
 def run_rss(args) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="danvan-bench-rss-"))
+    workdir = Path(tempfile.mkdtemp(prefix="danvan-import-bench-rss-"))
     prepare_environment(workdir)
     pg_url = None
     if os.environ.get("DATABASE_URL"):
