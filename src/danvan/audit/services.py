@@ -46,8 +46,19 @@ class Change:
     reason: str = ""
 
 
+_PLAIN = (str, int, bool)
+
+
 def json_value(value: Any) -> Any:
     """A JSON-safe, stable representation of a field value for diffs and hashing."""
+    kind = type(value)
+    # Imports audit hundreds of thousands of values; settle the common plain ones first.
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if kind is list and len(value) == 2:
+        first, second = value
+        if (first is None or type(first) in _PLAIN) and (second is None or type(second) in _PLAIN):
+            return value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
