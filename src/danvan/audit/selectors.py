@@ -15,7 +15,9 @@ def object_history(obj: Model, limit: int = 200) -> QuerySet[AuditEvent]:
     )
 
 
-def event_list_for_user(user, *, territory=None, object_type: str = "", action: str = "") -> QuerySet[AuditEvent]:
+def event_list_for_user(
+    user, *, territory=None, object_type: str = "", action: str = ""
+) -> QuerySet[AuditEvent]:
     """The audit trail of the territories the user may audit."""
     qs = scope.filter(user, "audit.view", AuditEvent.objects.all())
     if territory is not None:

@@ -14,7 +14,8 @@ def object_history(obj):
     for event in events:
         changes = event.changes if isinstance(event.changes, dict) else {}
         event.visible_changes = [
-            (field, values) for field, values in changes.items()
+            (field, values)
+            for field, values in changes.items()
             if field not in HIDDEN_FIELDS and isinstance(values, list) and len(values) == 2
         ]
     return {"events": events}
