@@ -116,23 +116,7 @@ def _territory_id_of(obj: models.Model | None) -> int | None:
     return None
 
 
-_INSERT_COLUMNS = (
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "source",
-    "ip",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "territory_id",
-    "changes",
-    "reason",
-    "prev_hash",
-    "hash",
-)
+_INSERT_COLUMNS = (*_HASHED_FIELDS, "prev_hash", "hash")
 
 
 def _insert_rows(rows: list[tuple]) -> None:
