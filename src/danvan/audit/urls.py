@@ -1,5 +1,9 @@
 from django.urls import path
 
+from danvan.audit import views
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+]

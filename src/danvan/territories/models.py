@@ -51,7 +51,9 @@ class Territory(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["era", "level", "code"], name="territory_identity"),
         ]
-        indexes = [models.Index(fields=["era", "level", "search_name"], name="territory_era_level_search")]
+        indexes = [
+            models.Index(fields=["era", "level", "search_name"], name="territory_era_level_search")
+        ]
 
     def __str__(self) -> str:
         return self.name

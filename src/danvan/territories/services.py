@@ -11,8 +11,16 @@ from danvan.territories.models import Era, Level, Territory, TerritoryMapping
 CURRENT_PREFIX = "2025/"
 LEGACY_PREFIX = "legacy/"
 
-_LOADED_FIELDS = ("name", "division_type", "codename", "province_code", "path", "scope_path",
-                  "has_several_successors", "search_name")
+_LOADED_FIELDS = (
+    "name",
+    "division_type",
+    "codename",
+    "province_code",
+    "path",
+    "scope_path",
+    "has_several_successors",
+    "search_name",
+)
 
 
 @dataclass
@@ -31,11 +39,18 @@ class ImportSummary:
 
 def _row(era, level, code, name, division_type, codename, province_code, path, parent_key=None):
     return {
-        "era": era, "level": level, "code": int(code), "name": name,
+        "era": era,
+        "level": level,
+        "code": int(code),
+        "name": name,
         "division_type": str(getattr(division_type, "value", division_type)),
-        "codename": codename or "", "province_code": int(province_code), "path": path,
-        "scope_path": path, "has_several_successors": False,
-        "search_name": search_key(name), "parent_key": parent_key,
+        "codename": codename or "",
+        "province_code": int(province_code),
+        "path": path,
+        "scope_path": path,
+        "has_several_successors": False,
+        "search_name": search_key(name),
+        "parent_key": parent_key,
     }
 
 
@@ -58,20 +73,47 @@ def _desired_rows() -> tuple[list[dict], list[tuple[int, int, bool]]]:
     for p in Province.iter_all():
         path = f"{CURRENT_PREFIX}{int(p.code)}/"
         current_province_path[int(p.code)] = path
-        rows.append(_row(Era.CURRENT, Level.PROVINCE, p.code, p.name, p.division_type, p.codename, p.code, path))
+        rows.append(
+            _row(
+                Era.CURRENT,
+                Level.PROVINCE,
+                p.code,
+                p.name,
+                p.division_type,
+                p.codename,
+                p.code,
+                path,
+            )
+        )
     for w in Ward.iter_all():
         path = f"{current_province_path[int(w.province_code)]}{int(w.code)}/"
         current_ward_path[int(w.code)] = path
-        rows.append(_row(Era.CURRENT, Level.COMMUNE, w.code, w.name, w.division_type, w.codename,
-                         w.province_code, path, (Era.CURRENT, Level.PROVINCE, int(w.province_code))))
+        rows.append(
+            _row(
+                Era.CURRENT,
+                Level.COMMUNE,
+                w.code,
+                w.name,
+                w.division_type,
+                w.codename,
+                w.province_code,
+                path,
+                (Era.CURRENT, Level.PROVINCE, int(w.province_code)),
+            )
+        )
 
     legacy_province_path: dict[int, str] = {}
     legacy_province_rows: dict[int, dict] = {}
     for p in legacy.Province.iter_all():
         path = f"{LEGACY_PREFIX}{int(p.code)}/"
         legacy_province_path[int(p.code)] = path
-        row = _row(Era.LEGACY, Level.PROVINCE, p.code, p.name, p.division_type, p.codename, p.code, path)
-        successors = {current_province_path[int(x.province.code)] for x in Province.search_from_legacy(code=int(p.code))}
+        row = _row(
+            Era.LEGACY, Level.PROVINCE, p.code, p.name, p.division_type, p.codename, p.code, path
+        )
+        successors = {
+            current_province_path[int(x.province.code)]
+            for x in Province.search_from_legacy(code=int(p.code))
+        }
         row["scope_path"], row["has_several_successors"] = _common_scope(successors, path)
         legacy_province_rows[int(p.code)] = row
         rows.append(row)
@@ -80,8 +122,17 @@ def _desired_rows() -> tuple[list[dict], list[tuple[int, int, bool]]]:
     district_targets: dict[int, set[str]] = {}
     for d in legacy.District.iter_all():
         path = f"{legacy_province_path[int(d.province_code)]}{int(d.code)}/"
-        row = _row(Era.LEGACY, Level.DISTRICT, d.code, d.name, d.division_type, d.codename,
-                   d.province_code, path, (Era.LEGACY, Level.PROVINCE, int(d.province_code)))
+        row = _row(
+            Era.LEGACY,
+            Level.DISTRICT,
+            d.code,
+            d.name,
+            d.division_type,
+            d.codename,
+            d.province_code,
+            path,
+            (Era.LEGACY, Level.PROVINCE, int(d.province_code)),
+        )
         district_rows[int(d.code)] = row
         district_targets[int(d.code)] = set()
         rows.append(row)
@@ -90,8 +141,17 @@ def _desired_rows() -> tuple[list[dict], list[tuple[int, int, bool]]]:
     for w in legacy.Ward.iter_all():
         district = district_rows[int(w.district_code)]
         path = f"{district['path']}{int(w.code)}/"
-        row = _row(Era.LEGACY, Level.COMMUNE, w.code, w.name, w.division_type, w.codename,
-                   district["province_code"], path, (Era.LEGACY, Level.DISTRICT, int(w.district_code)))
+        row = _row(
+            Era.LEGACY,
+            Level.COMMUNE,
+            w.code,
+            w.name,
+            w.division_type,
+            w.codename,
+            district["province_code"],
+            path,
+            (Era.LEGACY, Level.DISTRICT, int(w.district_code)),
+        )
         successors = Ward.search_from_legacy(code=int(w.code))
         partly = len(successors) > 1
         targets = set()
@@ -99,14 +159,18 @@ def _desired_rows() -> tuple[list[dict], list[tuple[int, int, bool]]]:
             mappings.append((int(w.code), int(s.ward.code), partly))
             targets.add(current_ward_path[int(s.ward.code)])
         province_fallback = legacy_province_rows[district["province_code"]]["scope_path"]
-        row["scope_path"], row["has_several_successors"] = _common_scope(targets, province_fallback) if targets else (province_fallback, True)
+        row["scope_path"], row["has_several_successors"] = (
+            _common_scope(targets, province_fallback) if targets else (province_fallback, True)
+        )
         district_targets[int(w.district_code)] |= targets
         rows.append(row)
 
     for code, row in district_rows.items():
         fallback = legacy_province_rows[row["province_code"]]["scope_path"]
         targets = district_targets[code]
-        row["scope_path"], row["has_several_successors"] = _common_scope(targets, fallback) if targets else (fallback, True)
+        row["scope_path"], row["has_several_successors"] = (
+            _common_scope(targets, fallback) if targets else (fallback, True)
+        )
     return rows, mappings
 
 
@@ -139,7 +203,11 @@ def territories_import(*, actor=None) -> ImportSummary:
             for f, v in values.items():
                 setattr(current, f, v)
             to_update.append(current)
-            changes.append(audit.Change(action=audit.Action.UPDATE, obj=current, changes=audit.diff(before, values)))
+            changes.append(
+                audit.Change(
+                    action=audit.Action.UPDATE, obj=current, changes=audit.diff(before, values)
+                )
+            )
         Territory.objects.bulk_create(to_create, batch_size=2000)
         if to_update:
             Territory.objects.bulk_update(to_update, [*_LOADED_FIELDS, "parent"], batch_size=1000)
@@ -150,15 +218,30 @@ def territories_import(*, actor=None) -> ImportSummary:
         existing = {(t.era, t.level, t.code): t for t in Territory.objects.all()}
         for obj in to_create:
             created = existing[(obj.era, obj.level, obj.code)]
-            changes.append(audit.Change(action=audit.Action.CREATE, obj=created, changes={"path": [None, created.path]}))
+            changes.append(
+                audit.Change(
+                    action=audit.Action.CREATE, obj=created, changes={"path": [None, created.path]}
+                )
+            )
 
-    legacy_ids = {code: t.pk for (era, level, code), t in existing.items() if era == Era.LEGACY and level == Level.COMMUNE}
-    current_ids = {code: t.pk for (era, level, code), t in existing.items() if era == Era.CURRENT and level == Level.COMMUNE}
+    legacy_ids = {
+        code: t.pk
+        for (era, level, code), t in existing.items()
+        if era == Era.LEGACY and level == Level.COMMUNE
+    }
+    current_ids = {
+        code: t.pk
+        for (era, level, code), t in existing.items()
+        if era == Era.CURRENT and level == Level.COMMUNE
+    }
     wanted = {(legacy_ids[old], current_ids[new]): partly for old, new, partly in mappings}
     have = {(m.legacy_commune_id, m.current_commune_id): m for m in TerritoryMapping.objects.all()}
     TerritoryMapping.objects.bulk_create(
-        [TerritoryMapping(legacy_commune_id=a, current_commune_id=b, partly_merged=p)
-         for (a, b), p in wanted.items() if (a, b) not in have],
+        [
+            TerritoryMapping(legacy_commune_id=a, current_commune_id=b, partly_merged=p)
+            for (a, b), p in wanted.items()
+            if (a, b) not in have
+        ],
         batch_size=2000,
     )
     stale = [m.pk for key, m in have.items() if key not in wanted]
