@@ -92,7 +92,9 @@ TEMPLATES = [
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DANVAN_DB_CONN_MAX_AGE", "60")))
+        config = dj_database_url.parse(
+            url, conn_max_age=int(os.environ.get("DANVAN_DB_CONN_MAX_AGE", "60"))
+        )
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "danvan.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -104,7 +106,9 @@ def database_from_env() -> dict:
         )
         config["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
         config["OPTIONS"].setdefault("timeout", 20)
-    elif config["ENGINE"] == "django.db.backends.postgresql" and not url.startswith(("postgres", "postgis")):
+    elif config["ENGINE"] == "django.db.backends.postgresql" and not url.startswith(
+        ("postgres", "postgis")
+    ):
         raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
     return config
 
@@ -119,7 +123,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,12 +168,25 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("DANVAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("DANVAN_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DANVAN_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DANVAN_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DANVAN_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DANVAN_EMAIL_USE_TLS", False)
+
+def mailer_from_env() -> dict:
+    """Outgoing mail: printed to the console unless an SMTP server is configured."""
+    backend = os.environ.get(
+        "DANVAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+    options: dict = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": os.environ.get("DANVAN_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("DANVAN_EMAIL_PORT", "25")),
+            "username": os.environ.get("DANVAN_EMAIL_USER", ""),
+            "password": os.environ.get("DANVAN_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("DANVAN_EMAIL_USE_TLS", False),
+        }
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_env()}
 DEFAULT_FROM_EMAIL = os.environ.get("DANVAN_FROM_EMAIL", "danvan@localhost")
 
 SESSION_COOKIE_AGE = int(os.environ.get("DANVAN_SESSION_SECONDS", str(8 * 3600)))
