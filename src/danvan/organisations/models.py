@@ -29,14 +29,23 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.ForeignKey(
-        OrganisationKind, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("kind")
+        OrganisationKind,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("kind"),
     )
     territory = models.ForeignKey(
-        "territories.Territory", on_delete=models.PROTECT, related_name="organisations",
+        "territories.Territory",
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("territory"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent organisation"),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)

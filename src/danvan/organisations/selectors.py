@@ -40,7 +40,10 @@ def organisation_list_for_user(
 
 def organisation_get_for_user(user, pk) -> Organisation:
     return scope.get_visible_or_404(
-        user, "organisations.view", Organisation.objects.select_related("kind", "territory", "parent", "territory__parent"), pk=pk
+        user,
+        "organisations.view",
+        Organisation.objects.select_related("kind", "territory", "parent", "territory__parent"),
+        pk=pk,
     )
 
 

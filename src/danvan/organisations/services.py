@@ -15,8 +15,18 @@ from danvan.organisations.models import Organisation, OrganisationKind
 from danvan.territories.models import Territory
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "kind", "territory", "parent", "address", "phone", "email",
-    "founded_on", "member_count", "note", "is_active",
+    "name",
+    "short_name",
+    "kind",
+    "territory",
+    "parent",
+    "address",
+    "phone",
+    "email",
+    "founded_on",
+    "member_count",
+    "note",
+    "is_active",
 )
 
 
@@ -39,20 +49,29 @@ class OrganisationData:
 def _check_rules(*, data: OrganisationData, actor, instance: Organisation | None = None) -> None:
     if not data.territory.is_current:
         raise DomainError(
-            _("Organisations belong to a current administrative unit."), code="legacy_territory",
+            _("Organisations belong to a current administrative unit."),
+            code="legacy_territory",
             field="territory",
         )
     scope.require(actor, "organisations.change", data.territory)
     if data.parent is not None:
         if instance is not None and data.parent.pk == instance.pk:
-            raise DomainError(_("An organisation cannot be its own parent."), code="parent_loop", field="parent")
+            raise DomainError(
+                _("An organisation cannot be its own parent."), code="parent_loop", field="parent"
+            )
         if not scope.can(actor, "organisations.view", data.parent.territory):
-            raise DomainError(_("Choose a parent organisation within your scope."), code="parent_scope", field="parent")
+            raise DomainError(
+                _("Choose a parent organisation within your scope."),
+                code="parent_scope",
+                field="parent",
+            )
         ancestor = data.parent
         while instance is not None and ancestor is not None:
             if ancestor.pk == instance.pk:
                 raise DomainError(
-                    _("The parent organisation is already below this one."), code="parent_loop", field="parent"
+                    _("The parent organisation is already below this one."),
+                    code="parent_loop",
+                    field="parent",
                 )
             ancestor = ancestor.parent
 
@@ -69,7 +88,8 @@ def _apply(instance: Organisation, data: OrganisationData) -> None:
 def _duplicate_error() -> DomainError:
     return DomainError(
         _("An organisation of this kind with this name already exists in this unit."),
-        code="duplicate", field="name",
+        code="duplicate",
+        field="name",
     )
 
 
@@ -84,14 +104,22 @@ def organisation_create(*, data: OrganisationData, actor) -> Organisation:
             organisation.save()
     except IntegrityError as exc:
         raise _duplicate_error() from exc
-    audit.record_one(audit.Action.CREATE, organisation, actor=actor,
-                     changes=audit.diff({}, audit.snapshot(organisation)))
+    audit.record_one(
+        audit.Action.CREATE,
+        organisation,
+        actor=actor,
+        changes=audit.diff({}, audit.snapshot(organisation)),
+    )
     return organisation
 
 
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, data: OrganisationData, actor, expected_version: int | None = None
+    *,
+    organisation: Organisation,
+    data: OrganisationData,
+    actor,
+    expected_version: int | None = None,
 ) -> Organisation:
     """Change an organisation; refuses if someone else saved it since `expected_version`."""
     scope.require(actor, "organisations.change", organisation.territory)
@@ -120,7 +148,9 @@ def organisation_delete(*, organisation: Organisation, actor) -> None:
     scope.require(actor, "organisations.delete", organisation.territory)
     if organisation.children.exists() or organisation.members.exists():
         raise DomainError(
-            _("This organisation still has member users or sub-organisations; deactivate it instead."),
+            _(
+                "This organisation still has member users or sub-organisations; deactivate it instead."
+            ),
             code="in_use",
         )
     snapshot = audit.snapshot(organisation)
@@ -128,9 +158,16 @@ def organisation_delete(*, organisation: Organisation, actor) -> None:
     pk, label = organisation.pk, str(organisation)
     organisation.delete()
     audit.record(
-        [audit.Change(action=audit.Action.DELETE, object_type="organisations.organisation",
-                      object_id=str(pk), object_repr=label, territory_id=territory_id,
-                      changes=audit.diff(snapshot, {}))],
+        [
+            audit.Change(
+                action=audit.Action.DELETE,
+                object_type="organisations.organisation",
+                object_id=str(pk),
+                object_repr=label,
+                territory_id=territory_id,
+                changes=audit.diff(snapshot, {}),
+            )
+        ],
         actor=actor,
     )
 
