@@ -41,7 +41,7 @@ def main() -> int:
          "--ignore=static/*", "-v0"],
         cwd=APP, check=True,
         env={"DJANGO_SETTINGS_MODULE": "danvan.config.settings.test", "PATH": "/usr/bin:/bin",
-             "PYTHONPATH": str(ROOT / "src")},
+             "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"},
     )
     missing = []
     for msgid, strs, fuzzy in entries(CATALOG.read_text(encoding="utf-8")):
