@@ -37,11 +37,25 @@ def entries(text: str):
 
 def main() -> int:
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "vi", "--no-obsolete", "--no-location",
-         "--ignore=static/*", "-v0"],
-        cwd=APP, check=True,
-        env={"DJANGO_SETTINGS_MODULE": "danvan.config.settings.test", "PATH": "/usr/bin:/bin",
-             "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-obsolete",
+            "--no-location",
+            "--ignore=static/*",
+            "-v0",
+        ],
+        cwd=APP,
+        check=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "danvan.config.settings.test",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        },
     )
     missing = []
     for msgid, strs, fuzzy in entries(CATALOG.read_text(encoding="utf-8")):
@@ -50,7 +64,9 @@ def main() -> int:
         if fuzzy or not strs or any(not s for s in strs):
             missing.append(msgid)
     if missing:
-        print(f"{len(missing)} strings lack a Vietnamese translation in {CATALOG.relative_to(ROOT)}:")
+        print(
+            f"{len(missing)} strings lack a Vietnamese translation in {CATALOG.relative_to(ROOT)}:"
+        )
         for msgid in missing[:80]:
             print(f"  - {msgid}")
         return 1

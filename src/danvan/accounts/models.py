@@ -12,8 +12,12 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     position = models.CharField(_("position"), max_length=120, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="members", verbose_name=_("organisation"),
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organisation"),
     )
     must_change_password = models.BooleanField(_("must change password"), default=False)
     search_name = models.CharField(max_length=300, db_index=True, blank=True, editable=False)
@@ -35,13 +39,21 @@ class User(AbstractUser):
 class RoleGrant(models.Model):
     """A role held over a territory subtree (none: the whole country), optionally one domain."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     territory = models.ForeignKey(
-        "territories.Territory", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("territory"),
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("territory"),
     )
-    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, blank=True, default="")
+    domain = models.CharField(
+        _("domain"), max_length=20, choices=Domain.choices, blank=True, default=""
+    )
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,7 +63,9 @@ class RoleGrant(models.Model):
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "territory", "domain"], name="grant_unique")
+            models.UniqueConstraint(
+                fields=["user", "role", "territory", "domain"], name="grant_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,8 +17,16 @@ from danvan.core.roles import Role
 from danvan.core.search import nfc, search_key
 from danvan.organisations.models import Organisation
 
-USER_AUDIT_FIELDS = ("username", "full_name", "email", "phone", "position", "organisation_id", "is_active")
-TOKEN_PREFIX = "dv_"
+USER_AUDIT_FIELDS = (
+    "username",
+    "full_name",
+    "email",
+    "phone",
+    "position",
+    "organisation_id",
+    "is_active",
+)
+TOKEN_PREFIX = "dv_"  # noqa: S105  (a public marker, not a secret)
 
 
 @dataclass
@@ -54,8 +62,15 @@ def _apply(user: User, data: UserData) -> None:
 
 def _audit_user(action: str, user: User, *, actor, changes: dict, reason: str = "") -> None:
     audit.record(
-        [audit.Change(action=action, obj=user, changes=changes, reason=reason,
-                      territory_id=user.organisation.territory_id if user.organisation_id else None)],
+        [
+            audit.Change(
+                action=action,
+                obj=user,
+                changes=changes,
+                reason=reason,
+                territory_id=user.organisation.territory_id if user.organisation_id else None,
+            )
+        ],
         actor=actor,
     )
 
@@ -135,7 +150,9 @@ def user_reset_password(*, user: User, actor) -> str:
 @transaction.atomic
 def user_change_own_password(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
-        raise DomainError(_("Your current password is not correct."), code="wrong_password", field="old_password")
+        raise DomainError(
+            _("Your current password is not correct."), code="wrong_password", field="old_password"
+        )
     _validate_new_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = False
@@ -147,21 +164,42 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
 def grant_add(*, user: User, role: str, territory, domain: str = "", actor) -> RoleGrant:
     """Give `user` a role over `territory`'s subtree (None: the whole country)."""
     if role not in scope.grantable_roles(actor):
-        raise DomainError(_("You may not grant this role."), code="role_not_grantable", field="role")
+        raise DomainError(
+            _("You may not grant this role."), code="role_not_grantable", field="role"
+        )
     if territory is None and not scope.is_system_admin(actor):
-        raise DomainError(_("Only a system administrator can grant nationwide roles."),
-                          code="nationwide_grant", field="territory")
+        raise DomainError(
+            _("Only a system administrator can grant nationwide roles."),
+            code="nationwide_grant",
+            field="territory",
+        )
     if territory is not None and not territory.is_current:
-        raise DomainError(_("Roles are granted on current administrative units."),
-                          code="legacy_territory", field="territory")
+        raise DomainError(
+            _("Roles are granted on current administrative units."),
+            code="legacy_territory",
+            field="territory",
+        )
     _require_manage(actor, user.organisation)
     scope.require(actor, "accounts.user.manage", territory)
     grant, created = RoleGrant.objects.get_or_create(
-        user=user, role=role, territory=territory, domain=domain or "", defaults={"granted_by": actor}
+        user=user,
+        role=role,
+        territory=territory,
+        domain=domain or "",
+        defaults={"granted_by": actor},
     )
     if created:
-        _audit_user(audit.Action.GRANT, user, actor=actor, changes={
-            "grant": [None, {"role": role, "territory": getattr(territory, "path", None), "domain": domain}]})
+        _audit_user(
+            audit.Action.GRANT,
+            user,
+            actor=actor,
+            changes={
+                "grant": [
+                    None,
+                    {"role": role, "territory": getattr(territory, "path", None), "domain": domain},
+                ]
+            },
+        )
     scope.forget_grants(user)
     return grant
 
@@ -173,7 +211,11 @@ def grant_revoke(*, grant: RoleGrant, actor) -> None:
     if grant.role == Role.SYSTEM_ADMIN and not scope.is_system_admin(actor):
         raise DomainError(_("You may not revoke this role."), code="role_not_grantable")
     user = grant.user
-    details = {"role": grant.role, "territory": getattr(grant.territory, "path", None), "domain": grant.domain}
+    details = {
+        "role": grant.role,
+        "territory": getattr(grant.territory, "path", None),
+        "domain": grant.domain,
+    }
     grant.delete()
     _audit_user(audit.Action.REVOKE, user, actor=actor, changes={"grant": [details, None]})
     scope.forget_grants(user)
@@ -186,8 +228,13 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise DomainError(_("Give the token a name."), code="required", field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:80], prefix=secret[:10], key_hash=ApiToken.hash_key(secret))
-    audit.record([audit.Change(action=audit.Action.CREATE, obj=token, changes={"name": [None, token.name]})], actor=user)
+    token = ApiToken.objects.create(
+        user=user, name=name[:80], prefix=secret[:10], key_hash=ApiToken.hash_key(secret)
+    )
+    audit.record(
+        [audit.Change(action=audit.Action.CREATE, obj=token, changes={"name": [None, token.name]})],
+        actor=user,
+    )
     return token, secret
 
 
@@ -198,8 +245,16 @@ def token_revoke(*, token: ApiToken, actor) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record([audit.Change(action=audit.Action.UPDATE, obj=token,
-                                   changes={"revoked_at": [None, token.revoked_at]})], actor=actor)
+        audit.record(
+            [
+                audit.Change(
+                    action=audit.Action.UPDATE,
+                    obj=token,
+                    changes={"revoked_at": [None, token.revoked_at]},
+                )
+            ],
+            actor=actor,
+        )
 
 
 def token_authenticate(secret: str) -> User | None:

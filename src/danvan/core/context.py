@@ -12,13 +12,13 @@ class ActingContext:
     ip: str = ""
 
 
-_current: contextvars.ContextVar[ActingContext] = contextvars.ContextVar(
-    "danvan_acting_context", default=ActingContext()
+_current: contextvars.ContextVar[ActingContext | None] = contextvars.ContextVar(
+    "danvan_acting_context", default=None
 )
 
 
 def current() -> ActingContext:
-    return _current.get()
+    return _current.get() or ActingContext()
 
 
 @contextmanager
@@ -26,6 +26,6 @@ def acting(*, source: str, ip: str = "") -> Iterator[ActingContext]:
     """Mark everything audited inside the block as coming from `source` (and `ip`)."""
     token = _current.set(ActingContext(source=source, ip=ip))
     try:
-        yield _current.get()
+        yield current()
     finally:
         _current.reset(token)

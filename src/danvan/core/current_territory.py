@@ -20,7 +20,12 @@ def get(request: HttpRequest):
     territory_id = request.session.get(SESSION_KEY)
     if territory_id:
         territory = (
-            scope.filter(request.user, "territories.switch", Territory.objects.filter(pk=territory_id), via=None)
+            scope.filter(
+                request.user,
+                "territories.switch",
+                Territory.objects.filter(pk=territory_id),
+                via=None,
+            )
             .select_related("parent")
             .first()
         )

@@ -18,7 +18,9 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=255)
-    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
     progress_done = models.PositiveBigIntegerField(default=0)
     progress_total = models.PositiveBigIntegerField(null=True, blank=True)
     message = models.CharField(_("message"), max_length=255, blank=True)
@@ -67,7 +69,10 @@ class ImportBatch(models.Model):
 
     schema = models.CharField(_("data type"), max_length=60)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_batches"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -111,4 +116,8 @@ class ImportBatch(models.Model):
 
     @property
     def is_busy(self) -> bool:
-        return self.status in {ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+        return self.status in {
+            ImportStatus.UPLOADED,
+            ImportStatus.VALIDATING,
+            ImportStatus.COMMITTING,
+        }

@@ -16,6 +16,8 @@ def dashboard_counts(user, territory=None) -> dict[str, int | None]:
         orgs = scope.filter(user, "organisations.view", Organisation.objects.all())
         counts["organisations"] = narrowed(orgs, "territory").count()
     if scope.can_anywhere(user, "accounts.user.view"):
-        users = scope.filter(user, "accounts.user.view", User.objects.all(), via="organisation__territory")
+        users = scope.filter(
+            user, "accounts.user.view", User.objects.all(), via="organisation__territory"
+        )
         counts["users"] = narrowed(users, "organisation__territory").count()
     return counts

@@ -7,7 +7,9 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("territory/switch/", views.territory_switch, name="territory-switch"),
-    path("territory/switch/options/", views.territory_switch_options, name="territory-switch-options"),
+    path(
+        "territory/switch/options/", views.territory_switch_options, name="territory-switch-options"
+    ),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),

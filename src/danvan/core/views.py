@@ -47,7 +47,11 @@ def territory_switch_options(request):
         request.user, "territories.switch", Territory.objects.filter(era=Era.CURRENT), via=None
     )
     query = request.GET.get("q", "")
-    units = filter_by_search(units, query).select_related("parent").order_by("level", "search_name")[:15]
+    units = (
+        filter_by_search(units, query)
+        .select_related("parent")
+        .order_by("level", "search_name")[:15]
+    )
     return render(request, "core/partials/switch_options.html", {"units": units, "query": query})
 
 
@@ -69,8 +73,11 @@ def job_download(request, pk):
     job = get_object_or_404(Job, pk=pk, created_by=request.user)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True,
-                        filename=job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1],
+    )
 
 
 def healthz(request):

@@ -27,7 +27,9 @@ class RoleGrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "officer"
-    territory = factory.LazyAttribute(lambda o: o.user.organisation.territory if o.user.organisation else None)
+    territory = factory.LazyAttribute(
+        lambda o: o.user.organisation.territory if o.user.organisation else None
+    )
     domain = ""
 
 

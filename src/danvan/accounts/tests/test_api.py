@@ -293,7 +293,7 @@ def test_create_user_in_an_organisation_outside_scope_is_a_field_error(api, plac
     assert response.json()["details"] == [
         {
             "field": "organisation_id",
-            "message": "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi.",
+            "message": "Hãy chọn một giá trị hợp lệ. Giá trị này không có trong danh sách.",
         }
     ]
     assert not User.objects.filter(username="x").exists()

@@ -7,5 +7,5 @@ from .base import DATA_DIR, env_bool
 
 DEBUG = env_bool("DANVAN_DEBUG", True)
 # A fixed key is acceptable only for a local demo database; production refuses to start without one.
-SECRET_KEY = os.environ.get("DANVAN_SECRET_KEY") or "danvan-local-demo-key-not-for-production"  # noqa: S105
+SECRET_KEY = os.environ.get("DANVAN_SECRET_KEY") or "danvan-local-demo-key-not-for-production"
 DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -87,6 +87,8 @@ class ImportSchema:
     # Extra text for the upload page: what the natural key is, what empty cells mean.
     help_text: ClassVar[Any] = ""
     template_filename: ClassVar[str] = "mau-nhap.xlsx"
+    # Pages receive the schema class itself; templates must read it, not call it.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, actor) -> None:
         self.actor = actor

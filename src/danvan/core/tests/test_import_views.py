@@ -158,3 +158,16 @@ def test_viewer_gets_403_on_the_upload_page(client, officer):
 
     assert client.get(reverse("core:import-start", args=["organisations"])).status_code == 403
     assert client.get(reverse("core:import-start", args=["nothing"])).status_code == 404
+
+
+def test_detail_page_names_the_kind_of_data(client, officer, django_capture_on_commit_callbacks):
+    rows = [ORG_HEADERS, org_row(name="Hội Cựu chiến binh")]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:import-start", args=["organisations"]), {"file": upload(rows)})
+    batch = ImportBatch.objects.get()
+
+    page = client.get(
+        reverse("core:import-detail", args=[batch.pk]), headers={"Accept-Language": "en"}
+    )
+
+    assert "Import Organisations" in page.content.decode()
