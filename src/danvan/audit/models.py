@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Updated")
-    DELETE = "delete", _("Deleted")
-    TRANSITION = "transition", _("Status changed")
-    IMPORT = "import", _("Imported")
-    LOGIN = "login", _("Signed in")
-    GRANT = "grant", _("Role granted")
-    REVOKE = "revoke", _("Role revoked")
-    PASSWORD = "password", _("Password changed")
+    # A context keeps these apart from the same English words used as column headings.
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Updated")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    TRANSITION = "transition", pgettext_lazy("audit action", "Status changed")
+    IMPORT = "import", pgettext_lazy("audit action", "Imported")
+    LOGIN = "login", pgettext_lazy("audit action", "Signed in")
+    GRANT = "grant", pgettext_lazy("audit action", "Role granted")
+    REVOKE = "revoke", pgettext_lazy("audit action", "Role revoked")
+    PASSWORD = "password", pgettext_lazy("audit action", "Password changed")
 
 
 class AuditEvent(models.Model):
