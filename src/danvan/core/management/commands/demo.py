@@ -35,6 +35,11 @@ class Command(BaseCommand):
     # The database may not exist yet; checks run when the server starts.
     requires_system_checks = []
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a plain string, not a lazy translation.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset",

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         "only the missing rows are added, so running it again adds nothing."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a plain string, not a lazy translation.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale", choices=SCALES, required=True, help=_("How much data to generate.")

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         "DANVAN_SECRET_KEY is required. Extra gunicorn options can be given in GUNICORN_CMD_ARGS."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a plain string, not a lazy translation.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--bind",
