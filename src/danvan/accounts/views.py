@@ -343,7 +343,7 @@ def grant_territory_options(request: HttpRequest) -> HttpResponse:
         "whole_country": WHOLE_COUNTRY,
         "selected": selected,
     }
-    return render(request, "accounts/partials/territory_options.html", context)
+    return render(request, "includes/territory_options.html", context)
 
 
 @login_required

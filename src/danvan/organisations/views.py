@@ -180,7 +180,7 @@ def territory_options(request: HttpRequest) -> HttpResponse:
         units = units.select_related("parent").order_by("level", "search_name")[:20]
     return render(
         request,
-        "organisations/partials/territory_options.html",
+        "includes/territory_options.html",
         {"units": units, "query": query, "selected": request.GET.get("territory", "")},
     )
 
