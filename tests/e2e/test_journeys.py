@@ -124,3 +124,22 @@ def test_import_with_errors_and_download_the_rejected_rows(
     assert any("Không Có Thật" in line for line in flat)
     assert not any("Hội Phụ nữ phường Đông Triều" in line for line in flat)
     assert page.locator("main form[action$='/commit/'] button[type=submit]").count() == 0
+
+
+def test_create_an_organisation_with_the_unit_picker(page, officer, tree, screenshot):
+    from danvan.organisations.models import Organisation
+
+    sign_in(page, "canbo.qn")
+    page.goto("/organisations/new/")
+    page.fill("#id_name", "Tổ dân vận khu phố 5")
+    page.select_option("#id_kind", label="Hội Liên hiệp Phụ nữ")
+    page.fill("#territory-q", "dong trieu")
+    page.locator("#territory-options input[type=radio]").first.check()
+    page.fill("#id_founded_on", "05/03/2025")
+    screenshot("07-organisation-form-filled")
+    page.locator("main form button[type=submit]").last.click()
+
+    page.wait_for_selector("text=Tổ dân vận khu phố 5")
+    saved = Organisation.objects.get(name="Tổ dân vận khu phố 5")
+    assert saved.territory == tree["dong_trieu"]
+    assert "05/03/2025" in page.content()
