@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from danvan.core import current_territory, scope
 from danvan.core.models import Job
 from danvan.core.search import filter_by_search
-from danvan.core.selectors import dashboard_counts
+from danvan.core.selectors import dashboard_counts, organisations_by_kind
 
 
 @login_required
@@ -16,6 +16,7 @@ def home(request):
     territory = current_territory.get(request)
     context = {
         "counts": dashboard_counts(request.user, territory),
+        "by_kind": organisations_by_kind(request.user, territory),
         "recent_jobs": Job.objects.filter(created_by=request.user)[:5],
     }
     return render(request, "core/home.html", context)
