@@ -143,3 +143,17 @@ def test_create_an_organisation_with_the_unit_picker(page, officer, tree, screen
     saved = Organisation.objects.get(name="Tổ dân vận khu phố 5")
     assert saved.territory == tree["dong_trieu"]
     assert "05/03/2025" in page.content()
+
+
+def test_switch_the_working_territory_from_the_header(page, officer, tree, screenshot):
+    sign_in(page, "canbo.qn")
+
+    page.locator(".switcher summary").click()
+    page.fill("#switcher-q", "hai ha")
+    page.locator("#switcher-results a", has_text="Xã Hải Hà").click()
+    page.wait_for_load_state()
+
+    breadcrumb = page.locator(".territory-bar .breadcrumb").inner_text()
+    screenshot("08-territory-switched")
+    assert "Xã Hải Hà" in breadcrumb
+    assert "Tỉnh Quảng Ninh" in breadcrumb
