@@ -1,6 +1,7 @@
 """Shared helpers for the import pipeline tests: a small territory tree and sheet builders."""
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -41,6 +42,9 @@ def xlsx_bytes(
 ) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # XlsxWriter stamps the creation time into the file; fix it so that the same rows always
+    # give the same bytes (re-import detection compares file hashes).
+    workbook.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
     sheet = workbook.add_worksheet()
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
     row_index = 0
