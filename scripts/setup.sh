@@ -40,16 +40,23 @@ find_python() {
 }
 
 PY=$(find_python || true)
-if [ -z "$PY" ]; then need_apt+=(python3 python3-venv); fi
+if [ -z "$PY" ]; then need_apt+=(python3 python3-venv python3-pip); fi
 if [ "${#need_apt[@]}" -gt 0 ] && command -v apt-get >/dev/null; then
   say "Installing system packages: ${need_apt[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 PY=${PY:-$(find_python || true)}
+if [ -z "$PY" ] && command -v python3 >/dev/null; then
+  # Debian 12 ships Python 3.11: fetch a 3.12 interpreter with uv (from PyPI) instead.
+  say "No Python 3.12 or newer found; installing one with uv"
+  python3 -m venv .tools && .tools/bin/python -m pip install --quiet uv \
+    && .tools/bin/uv python install 3.12 >/dev/null \
+    && PY=$(.tools/bin/uv python find 3.12) || PY=""
+fi
 if [ -z "$PY" ]; then
-  echo "danvan needs Python 3.12 or newer with venv; none was found." >&2
-  echo "On Debian 12 install it with pyenv or uv (e.g. 'uv python install 3.12'), then run this again." >&2
+  echo "danvan needs Python 3.12 or newer with venv; none was found or could be installed." >&2
+  echo "Install one with pyenv or uv ('uv python install 3.12'), then run this again." >&2
   exit 1
 fi
 say "Using $("$PY" --version) at $PY"
