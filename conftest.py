@@ -17,3 +17,26 @@ def _allow_flush_of_audit_table(request):
         request.getfixturevalue("transactional_db")
         db_guard.remove(connection)
     return
+
+
+@pytest.fixture
+def place():
+    """A province with two communes: A (where test users work) and B (outside their scope)."""
+    from danvan.territories.tests.factories import CommuneFactory, ProvinceFactory
+
+    province = ProvinceFactory(name="Tỉnh Quảng Ninh")
+    commune_a = CommuneFactory(parent=province, name="Phường Đông Triều")
+    commune_b = CommuneFactory(parent=province, name="Xã Quảng Hà")
+    return province, commune_a, commune_b
+
+
+@pytest.fixture
+def api(client):
+    """`api(user, language)`: the test client signed in as `user`, asking for `language`."""
+
+    def sign_in(user, language: str = "en"):
+        client.force_login(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        return client
+
+    return sign_in

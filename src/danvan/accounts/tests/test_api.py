@@ -9,27 +9,8 @@ from danvan.audit.models import AuditEvent
 from danvan.core.roles import Role
 from danvan.core.search import search_key
 from danvan.organisations.tests.factories import OrganisationFactory
-from danvan.territories.tests.factories import CommuneFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def place():
-    province = ProvinceFactory(name="Tỉnh Quảng Ninh")
-    commune_a = CommuneFactory(parent=province, name="Phường Đông Triều")
-    commune_b = CommuneFactory(parent=province, name="Xã Quảng Hà")
-    return province, commune_a, commune_b
-
-
-@pytest.fixture
-def api(client):
-    def sign_in(user, language: str = "en"):
-        client.force_login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
-        return client
-
-    return sign_in
 
 
 def bearer(secret: str) -> dict[str, str]:

@@ -15,16 +15,6 @@ def place():
     return province, CommuneFactory(parent=province), CommuneFactory(parent=province)
 
 
-@pytest.fixture
-def api(client):
-    def sign_in(user):
-        client.force_login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return sign_in
-
-
 def organisation_in(territory, actor, name="Hội Nông dân"):
     """An organisation created and then edited through the services, so it has a history."""
     data = organisation_services.OrganisationData(

@@ -19,26 +19,6 @@ def in_language(language: str, message: str) -> str:
         return translation.gettext(message)
 
 
-@pytest.fixture
-def place():
-    province = ProvinceFactory(name="Tỉnh Quảng Ninh")
-    commune_a = CommuneFactory(parent=province, name="Phường Đông Triều")
-    commune_b = CommuneFactory(parent=province, name="Xã Quảng Hà")
-    return province, commune_a, commune_b
-
-
-@pytest.fixture
-def api(client):
-    """The test client signed in as `user`, speaking `language`."""
-
-    def sign_in(user, language: str = "en"):
-        client.force_login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
-        return client
-
-    return sign_in
-
-
 def payload(territory, **overrides):
     kind = OrganisationKindFactory()
     body = {"name": "Hội Nông dân phường", "kind": kind.code, "territory_id": territory.pk}
