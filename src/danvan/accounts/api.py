@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from danvan.accounts import selectors, services
 from danvan.accounts.models import ApiToken, RoleGrant, User
@@ -114,7 +114,7 @@ def user_create(request, payload: UserIn):
     user, temporary = services.user_create(data=data, actor=request.user, password=payload.password)
     created = _reloaded(user.pk, request.user)
     created.temporary_password = temporary
-    return 201, created
+    return Status(201, created)
 
 
 @router.get("/users/{int:user_id}", response={200: UserOut, **error_responses(404)})
@@ -158,7 +158,7 @@ def grant_add(request, user_id: int, payload: GrantIn):
         domain=payload.domain,
         actor=request.user,
     )
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.delete(
@@ -173,7 +173,7 @@ def grant_revoke(request, user_id: int, grant_id: int):
         user_id=user.pk,
     )
     services.grant_revoke(grant=grant, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -198,10 +198,10 @@ def token_create(request, payload: TokenIn):
     """Create a personal API token; its secret is in this answer only."""
     token, secret = services.token_create(user=request.user, name=payload.name)
     token.token = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None, **error_responses(404)})
 def token_revoke(request, token_id: int):
     services.token_revoke(token=_own_token(request.user, token_id), actor=request.user)
-    return 204, None
+    return Status(204, None)

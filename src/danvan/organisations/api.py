@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from danvan.audit.api import register_history
 from danvan.core.api_utils import error_responses, field_error, paginated, unknown_choice
@@ -101,7 +101,7 @@ def organisation_create(request, payload: OrganisationIn):
     organisation = services.organisation_create(
         data=services.OrganisationData(**fields), actor=request.user
     )
-    return 201, _with_parent_territory(organisation)
+    return Status(201, _with_parent_territory(organisation))
 
 
 @router.get("/{int:organisation_id}", response={200: OrganisationOut, **error_responses(404)})
@@ -134,4 +134,4 @@ def organisation_patch(request, organisation_id: int, payload: OrganisationPatch
 def organisation_delete(request, organisation_id: int):
     """Delete an organisation nothing refers to any more (otherwise deactivate it)."""
     services.organisation_delete(organisation=_get(request, organisation_id), actor=request.user)
-    return 204, None
+    return Status(204, None)
