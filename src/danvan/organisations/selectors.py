@@ -35,7 +35,7 @@ def organisation_list_for_user(
         qs = qs.filter(is_active=is_active)
     qs = filter_by_search(qs, query)
     order = SORTS.get(sort, "search_name")
-    return qs.select_related("kind", "territory", "parent").order_by(order, "id")
+    return qs.select_related("kind", "territory__parent", "parent").order_by(order, "id")
 
 
 def organisation_get_for_user(user, pk) -> Organisation:

@@ -14,7 +14,12 @@ from danvan.core.errors import DomainError
 from danvan.core.pagination import paginate
 from danvan.core.search import filter_by_search
 from danvan.organisations import services
-from danvan.organisations.forms import OrganisationForm, editable_territories, parent_choices
+from danvan.organisations.forms import (
+    OrganisationForm,
+    as_id,
+    editable_territories,
+    parent_choices,
+)
 from danvan.organisations.models import Organisation
 from danvan.organisations.selectors import (
     SORTS,
@@ -28,14 +33,15 @@ SORT_COLUMNS = [
     ("name", gettext_lazy("Name")),
     ("kind", gettext_lazy("Kind")),
     ("territory", gettext_lazy("Unit")),
+    (None, gettext_lazy("Parent organisation")),
     ("updated", gettext_lazy("Updated")),
 ]
 
 
 def _list_territory(request: HttpRequest):
     """The unit whose subtree the list shows: ?territory=, else the header's current unit."""
-    value = request.GET.get("territory", "")
-    if value.isdigit():
+    value = as_id(request.GET.get("territory"))
+    if value is not None:
         return (
             scope.filter(
                 request.user, "organisations.view", Territory.objects.filter(pk=value), via=None
@@ -44,6 +50,17 @@ def _list_territory(request: HttpRequest):
             .first()
         )
     return current_territory.get(request)
+
+
+def _visible_parent_ids(user, page) -> set[int]:
+    """Parents the viewer may see; others stay unnamed so no name leaks from outside the scope."""
+    parent_ids = {organisation.parent_id for organisation in page if organisation.parent_id}
+    if not parent_ids:
+        return set()
+    visible = scope.filter(
+        user, "organisations.view", Organisation.objects.filter(pk__in=parent_ids)
+    )
+    return set(visible.values_list("pk", flat=True))
 
 
 @login_required
@@ -62,8 +79,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         is_active={"1": True, "0": False}.get(active),
         sort=sort,
     )
+    page = paginate(request, organisations)
     context = {
-        "page": paginate(request, organisations),
+        "page": page,
+        "visible_parent_ids": _visible_parent_ids(request.user, page),
         "kinds": organisation_kinds(),
         "filters": {
             "q": request.GET.get("q", ""),
@@ -189,9 +208,9 @@ def territory_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def parent_options(request: HttpRequest) -> HttpResponse:
     """htmx fragment: the parent organisation choices for the unit just picked."""
-    value = request.GET.get("territory", "")
+    value = as_id(request.GET.get("territory"))
     territory = (
-        editable_territories(request.user).filter(pk=value).first() if value.isdigit() else None
+        editable_territories(request.user).filter(pk=value).first() if value is not None else None
     )
     return render(
         request,
