@@ -149,3 +149,207 @@ def test_list_query_count_is_bounded(client, two_communes, django_assert_max_num
         response = client.get("/organisations/")
 
     assert response.status_code == 200
+
+
+def test_list_outside_the_scope_leaks_neither_rows_nor_counts(client, place):
+    _, commune_a, commune_b = place
+    for n in range(3):
+        OrganisationFactory(territory=commune_b, name=f"Hội Quảng Hà {n}")
+    officer = user_with_role("officer", commune_a)
+    client.force_login(officer)
+
+    response = client.get("/organisations/", {"territory": commune_b.pk, "q": "quang ha"})
+
+    assert response.status_code == 200
+    assert "Hội Quảng Hà" not in response.text
+    assert "No organisation matches." in response.text
+    assert "of 3" not in response.text
+
+
+def test_sort_header_marks_the_column_and_orders_rows(client, place):
+    _, commune_a, _ = place
+    for name in ("An Bình", "Cẩm Phả"):
+        OrganisationFactory(territory=commune_a, name=name)
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.get("/organisations/", {"sort": "-name"})
+
+    assert 'aria-sort="descending"' in response.text
+    assert response.text.index("Cẩm Phả") < response.text.index("An Bình")
+
+
+def test_kind_and_status_filters_narrow_the_table(client, place):
+    _, commune_a, _ = place
+    youth = OrganisationKindFactory(code="youth_union", name_vi="Đoàn Thanh niên", name_en="Youth")
+    OrganisationFactory(territory=commune_a, name="Đoàn xã", kind=youth)
+    OrganisationFactory(territory=commune_a, name="Đoàn giải thể", kind=youth, is_active=False)
+    OrganisationFactory(territory=commune_a, name="Hội Phụ nữ xã")
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.get(
+        "/organisations/",
+        {"kind": "youth_union", "active": "1"},
+        headers={"HX-Request": "true", "HX-Target": "org-table"},
+    )
+
+    assert "Đoàn xã" in response.text
+    assert "Đoàn giải thể" not in response.text
+    assert "Hội Phụ nữ xã" not in response.text
+
+
+def test_htmx_page_change_returns_the_table_only(client, place):
+    _, commune_a, _ = place
+    for n in range(30):
+        OrganisationFactory(territory=commune_a, name=f"Chi hội {n:02d}")
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.get(
+        "/organisations/", {"page": "2"}, headers={"HX-Request": "true", "HX-Target": "org-table"}
+    )
+
+    assert response.text.lstrip().startswith('<div id="org-table"')
+    assert 'rel="prev"' in response.text
+
+
+def test_parent_outside_the_scope_stays_unnamed_in_the_list(client, place):
+    province, commune_a, _ = place
+    committee = OrganisationFactory(territory=province, name="Tỉnh ủy Quảng Ninh")
+    OrganisationFactory(territory=commune_a, name="Tổ dân vận khu 1", parent=committee)
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.get("/organisations/")
+
+    assert "Tổ dân vận khu 1" in response.text
+    assert "Tỉnh ủy Quảng Ninh" not in response.text
+
+
+def test_unit_picker_offers_only_units_in_scope(client, place):
+    _, commune_a, commune_b = place
+    client.force_login(user_with_role("officer", commune_a))
+
+    mine = client.get("/organisations/territories/", {"q": "dong trieu"})
+    foreign = client.get("/organisations/territories/", {"q": "quang ha"})
+
+    assert commune_a.name in mine.text
+    assert commune_b.name not in foreign.text
+
+
+def test_without_javascript_the_typed_unit_name_is_used(client, place):
+    _, commune_a, _ = place
+    kind = OrganisationKindFactory()
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.post(
+        "/organisations/new/", {"name": "Tổ dân vận khu 9", "kind": kind.pk, "q": "dong trieu"}
+    )
+
+    assert response.status_code == 302
+    assert Organisation.objects.get(name="Tổ dân vận khu 9").territory == commune_a
+
+
+def test_without_javascript_a_unit_outside_the_scope_is_refused_inline(client, place):
+    _, commune_a, commune_b = place
+    kind = OrganisationKindFactory()
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.post(
+        "/organisations/new/", {"name": "Tổ dân vận", "kind": kind.pk, "q": str(commune_b.code)}
+    )
+
+    assert response.status_code == 400
+    assert "No unit in your scope matches." in response.text
+    assert commune_b.name not in response.text
+
+
+def test_posted_id_of_a_foreign_unit_does_not_reveal_its_name(client, place):
+    _, commune_a, commune_b = place
+    kind = OrganisationKindFactory()
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.post(
+        "/organisations/new/", {"name": "Tổ dân vận", "kind": kind.pk, "territory": commune_b.pk}
+    )
+
+    assert response.status_code == 400
+    assert commune_b.name not in response.text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"territory": "99999999999999999999999", "kind": "1", "parent": "abc"},
+        {"territory": "-4", "kind": "99999999999999999999999", "member_count": "12a"},
+        {"kind": "ngan-hang", "q": "99999999999999999999999", "email": "not-an-email"},
+    ],
+)
+def test_malformed_input_gives_inline_errors_not_a_crash(client, place, form):
+    _, commune_a, _ = place
+    client.force_login(user_with_role("officer", commune_a))
+
+    response = client.post("/organisations/new/", {"name": "Tổ dân vận", **form})
+
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.text
+
+
+def test_list_with_a_huge_territory_id_still_answers(client, place):
+    client.force_login(user_with_role("officer", place[1]))
+
+    response = client.get("/organisations/", {"territory": "9" * 30, "sort": "nonsense"})
+
+    assert response.status_code == 200
+
+
+def test_detail_shows_user_count_only_to_those_who_may_see_users(client, place):
+    _, commune_a, _ = place
+    leader = user_with_role("leader", commune_a)
+    officer = user_with_role("officer", commune_a, organisation=leader.organisation)
+
+    client.force_login(leader)
+    as_leader = client.get(f"/organisations/{leader.organisation.pk}/")
+    client.force_login(officer)
+    as_officer = client.get(f"/organisations/{leader.organisation.pk}/")
+
+    assert "User accounts" in as_leader.text
+    assert "User accounts" not in as_officer.text
+    assert "/edit/" in as_officer.text
+    assert "/delete/" not in as_officer.text
+
+
+def test_viewer_sees_no_edit_buttons(client, place):
+    _, commune_a, _ = place
+    organisation = OrganisationFactory(territory=commune_a, member_count=1234)
+    client.force_login(user_with_role("viewer", commune_a))
+
+    response = client.get(f"/organisations/{organisation.pk}/")
+
+    assert "1.234" in response.text
+    assert "/edit/" not in response.text
+    assert "New organisation" not in client.get("/organisations/").text
+
+
+def test_delete_asks_for_confirmation_then_deletes(client, place):
+    _, commune_a, _ = place
+    organisation = OrganisationFactory(territory=commune_a)
+    client.force_login(user_with_role("territory_admin", commune_a))
+
+    confirmation = client.get(f"/organisations/{organisation.pk}/delete/")
+    still_there = Organisation.objects.filter(pk=organisation.pk).exists()
+    response = client.post(f"/organisations/{organisation.pk}/delete/")
+
+    assert confirmation.status_code == 200
+    assert still_there
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_error_pages_are_friendly(client, place):
+    _, commune_a, commune_b = place
+    foreign = OrganisationFactory(territory=commune_b)
+    client.force_login(user_with_role("viewer", commune_a))
+
+    not_found = client.get(f"/organisations/{foreign.pk}/")
+    forbidden = client.get("/organisations/new/")
+
+    assert "Page not found" in not_found.text
+    assert "You may not do this" in forbidden.text
