@@ -146,7 +146,7 @@ def test_list_query_count_is_bounded(client, two_communes, django_assert_max_num
         OrganisationFactory(territory=two_communes[0], parent=parent)
     client.force_login(user_with_role("officer", two_communes[0]))
 
-    # Measured: 7 (session, user, grants, count, page, visible parents, current unit).
+    # Measured: 7 (session, user, grants, count, page rows, visible parents, kinds).
     with django_assert_max_num_queries(10):
         response = client.get("/organisations/")
 
