@@ -355,3 +355,18 @@ def test_error_pages_are_friendly(client, place):
 
     assert "Page not found" in not_found.text
     assert "You may not do this" in forbidden.text
+
+
+def test_without_javascript_several_matching_units_are_offered_to_pick(client, place):
+    province, _, commune_b = place
+    kind = OrganisationKindFactory()
+    client.force_login(user_with_role("territory_admin", province))
+
+    response = client.post(
+        "/organisations/new/", {"name": "Tổ dân vận", "kind": kind.pk, "q": "quang"}
+    )
+
+    assert response.status_code == 400
+    assert "Several units match; pick one below." in response.text
+    assert f'value="{commune_b.pk}"' in response.text
+    assert f'value="{province.pk}"' in response.text
