@@ -121,3 +121,72 @@ class ImportBatch(models.Model):
             ImportStatus.VALIDATING,
             ImportStatus.COMMITTING,
         }
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF document")
+    DOCX = "docx", _("Word document")
+    XLSX = "xlsx", _("Excel workbook")
+
+
+class Attachment(models.Model):
+    """A file attached to any record (photos, evidence, generated decisions).
+
+    The owner is named by its audit object type ("initiatives.model") and primary key; who may
+    see or change the files follows the owner, as declared in `core.attachments.register`.
+    `territory` is copied from the owner so that scope filters need no join to the owner.
+    """
+
+    owner_type = models.CharField(max_length=60)
+    owner_id = models.CharField(max_length=40)
+    territory = models.ForeignKey(
+        "territories.Territory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    thumbnail = models.FileField(upload_to="attachments/thumbs/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    # Generated files (decisions, reports) are produced by the system and cannot be deleted.
+    is_generated = models.BooleanField(default=False)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the public portal with the record.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="attachment_owner")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DocumentSequence(models.Model):
+    """The last number given to an official document of one issuer, type and year (or term)."""
+
+    issuer = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    doc_type = models.CharField(max_length=20)  # the type symbol: QĐ, BC, KH…
+    period = models.CharField(max_length=20)  # a year ("2024") or a party term ("2025-2030")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "doc_type", "period"], name="document_sequence_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.period}: {self.last_number}"
