@@ -113,8 +113,13 @@ def apply(
     actor: Any,
     reason: str = "",
     expected_version: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Perform transition `name` on `obj`; returns the refreshed object."""
+    """Perform transition `name` on `obj`; returns the refreshed object.
+
+    `extra` sets other fields in the same UPDATE (the level a proposal asks for, a note) and is
+    recorded in the same audit row, so the step and what it carried cannot be told apart.
+    """
     from danvan.audit import services as audit
 
     step = workflow.get(name)
@@ -149,6 +154,12 @@ def apply(
             workflow.state_field: step.target,
             workflow.version_field: version + 1,
         }
+        extra_changes = {
+            key: [getattr(current, key), value]
+            for key, value in (extra or {}).items()
+            if getattr(current, key) != value
+        }
+        updates.update(extra or {})
         stamp_field = workflow.timestamps.get(step.target)
         if stamp_field:
             updates[stamp_field] = timezone.now()
@@ -165,7 +176,14 @@ def apply(
                 audit.Change(
                     action=audit.Action.TRANSITION,
                     obj=current,
-                    changes={workflow.state_field: [state, step.target], "transition": step.name},
+                    changes={
+                        workflow.state_field: [state, step.target],
+                        "transition": step.name,
+                        **{
+                            key: [audit.json_value(old), audit.json_value(new)]
+                            for key, (old, new) in extra_changes.items()
+                        },
+                    },
                     reason=reason,
                 )
             ],

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "danvan.audit",
     "danvan.organisations",
     "danvan.accounts",
+    "danvan.initiatives",
 ]
 
 MIDDLEWARE = [

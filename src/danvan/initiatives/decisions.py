@@ -1,0 +1,1 @@
+"""Placeholder replaced below once core.documents lands."""
