@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "territory/switch/options/", views.territory_switch_options, name="territory-switch-options"
     ),
+    path("territory/options/", views.territory_options, name="territory-options"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),

@@ -57,6 +57,28 @@ def territory_switch_options(request):
 
 
 @login_required
+@require_GET
+def territory_options(request):
+    """htmx fragment for unit pickers: current units matching the text where the user may do
+    `action` (a registered action name)."""
+    from danvan.core.forms import current_units_for
+
+    action = request.GET.get("action", "")
+    if action not in scope.registered_actions() or not scope.can_anywhere(request.user, action):
+        raise Http404
+    query = request.GET.get("q", "")
+    units = []
+    if query.strip():
+        units = filter_by_search(current_units_for(request.user, action), query)
+        units = units.select_related("parent").order_by("level", "search_name")[:20]
+    return render(
+        request,
+        "includes/territory_options.html",
+        {"units": units, "query": query, "selected": request.GET.get("territory", "")},
+    )
+
+
+@login_required
 def job_list(request):
     jobs = Job.objects.filter(created_by=request.user)[:100]
     return render(request, "core/job_list.html", {"jobs": jobs})

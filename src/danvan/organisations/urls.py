@@ -7,7 +7,6 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list, name="organisation-list"),
     path("new/", views.organisation_create, name="organisation-create"),
-    path("territories/", views.territory_options, name="organisation-territory-options"),
     path("parents/", views.parent_options, name="organisation-parent-options"),
     path("<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("<int:pk>/edit/", views.organisation_update, name="organisation-update"),

@@ -11,15 +11,10 @@ from danvan.accounts.forms import add_domain_error
 from danvan.accounts.models import User
 from danvan.core import current_territory, scope
 from danvan.core.errors import DomainError
+from danvan.core.forms import as_id
 from danvan.core.pagination import paginate
-from danvan.core.search import filter_by_search
 from danvan.organisations import services
-from danvan.organisations.forms import (
-    OrganisationForm,
-    as_id,
-    editable_territories,
-    parent_choices,
-)
+from danvan.organisations.forms import OrganisationForm, editable_territories, parent_choices
 from danvan.organisations.models import Organisation
 from danvan.organisations.selectors import (
     SORTS,
@@ -183,24 +178,6 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:organisation-list")
     return render(
         request, "organisations/organisation_confirm_delete.html", {"organisation": organisation}
-    )
-
-
-@login_required
-@require_GET
-def territory_options(request: HttpRequest) -> HttpResponse:
-    """htmx fragment: current units in the user's editing scope that match the search."""
-    if not scope.can_anywhere(request.user, "organisations.change"):
-        raise PermissionDenied
-    query = request.GET.get("q", "")
-    units = []
-    if query.strip():
-        units = filter_by_search(editable_territories(request.user), query)
-        units = units.select_related("parent").order_by("level", "search_name")[:20]
-    return render(
-        request,
-        "includes/territory_options.html",
-        {"units": units, "query": query, "selected": request.GET.get("territory", "")},
     )
 
 

@@ -229,11 +229,14 @@ def test_unit_picker_offers_only_units_in_scope(client, place):
     _, commune_a, commune_b = place
     client.force_login(user_with_role("officer", commune_a))
 
-    mine = client.get("/organisations/territories/", {"q": "dong trieu"})
-    foreign = client.get("/organisations/territories/", {"q": "quang ha"})
+    url = "/territory/options/"
+    mine = client.get(url, {"q": "dong trieu", "action": "organisations.change"})
+    foreign = client.get(url, {"q": "quang ha", "action": "organisations.change"})
+    unknown = client.get(url, {"q": "dong trieu", "action": "no.such.action"})
 
     assert commune_a.name in mine.text
     assert commune_b.name not in foreign.text
+    assert unknown.status_code == 404
 
 
 def test_without_javascript_the_typed_unit_name_is_used(client, place):
