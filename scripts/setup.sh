@@ -20,9 +20,12 @@ as_root() {
     echo "Need root (or sudo) to run: $*" >&2; return 1; fi
 }
 
-# System packages: gettext compiles the translations, Chromium drives the browser tests.
+# System packages: gettext compiles the translations, Liberation Serif 2 (Times New Roman
+# metrics, with the Vietnamese letters that Debian 12's fonts-liberation 1.x lacks) is the PDF
+# font, Chromium drives the browser tests.
 need_apt=()
 command -v msgfmt >/dev/null || need_apt+=(gettext)
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
 if [ "$with_browser" = 1 ] && ! command -v chromium >/dev/null; then need_apt+=(chromium fonts-dejavu-core); fi
 
 python_ok() { "$1" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; }
