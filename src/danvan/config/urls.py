@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from danvan.config.api import api
+from danvan.initiatives.urls import public_urlpatterns as public_initiative_urls
 
 urlpatterns = [
     path("", include("danvan.core.urls")),
@@ -11,6 +12,11 @@ urlpatterns = [
     path("territories/", include("danvan.territories.urls")),
     path("organisations/", include("danvan.organisations.urls")),
     path("audit/", include("danvan.audit.urls")),
+    path("models/", include("danvan.initiatives.urls")),
+    path(
+        "public/models/",
+        include((public_initiative_urls, "initiatives_public"), namespace="showcase"),
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -8,4 +8,21 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Skilled Mass Mobilisation models")
 
     def ready(self) -> None:
+        from danvan.core import attachments
+        from danvan.core.imports import registry as imports
         from danvan.initiatives import policies  # noqa: F401
+        from danvan.initiatives.models import Initiative, ReviewRound
+
+        attachments.register(
+            Initiative,
+            view_action="initiatives.view",
+            change_action="initiatives.change",
+            public=lambda initiative: initiative.is_public,
+        )
+        attachments.register(
+            ReviewRound,
+            view_action="initiatives.view",
+            change_action="initiatives.council.manage",
+            territory_attr="council.territory",
+        )
+        imports.register("initiatives", "danvan.initiatives.imports.InitiativeImport")
