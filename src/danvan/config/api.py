@@ -156,6 +156,7 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/jobs", core_router)
+    api.add_router("/attachments", "danvan.core.attachments_api.router")
 
 
 _mount()

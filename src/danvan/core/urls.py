@@ -16,4 +16,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("healthz", views.healthz, name="healthz"),
     path("imports/", include("danvan.core.import_urls")),
+    path("", include("danvan.core.attachment_urls")),
 ]
