@@ -507,8 +507,13 @@ def attachment_add_generated(
     mime_type: str,
     actor,
     caption: str = "",
+    is_public: bool = False,
 ) -> Attachment:
-    """Attach a file the system produced (a decision, a report); the caller checks the scope."""
+    """Attach a file the system produced (a decision, a report); the caller checks the scope.
+
+    `is_public` marks a file that was itself published (a recognition decision), so the
+    record's public page may offer it.
+    """
     config = _config_of(owner)
     return _store(
         owner=owner,
@@ -519,7 +524,7 @@ def attachment_add_generated(
         mime_type=mime_type,
         actor=actor,
         caption=_clean_caption(caption),
-        is_public=False,
+        is_public=bool(is_public),
         is_generated=True,
     )
 

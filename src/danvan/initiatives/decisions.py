@@ -15,6 +15,7 @@ from danvan.core.documents import (
     Signer,
     Table,
     next_document_number,
+    number_label,
     render_docx,
     render_pdf,
 )
@@ -30,8 +31,12 @@ PARTY_KINDS = {"party_committee", "mass_mobilisation_commission"}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def next_number(issuer: Organisation, year: int) -> int:
-    return next_document_number(issuer=issuer, doc_type=DECISION_TYPE, period=str(year))
+def next_decision_number(issuer: Organisation, year: int) -> str:
+    """The issuer's next decision number of the year, written in its style ("7-QĐ/BTGDVTU")."""
+    number = next_document_number(issuer=issuer, doc_type=DECISION_TYPE, period=str(year))
+    symbol = (issuer.short_name or "").replace(" ", "").upper() or "BDV"
+    label = number_label(style_of(issuer), number, DECISION_TYPE, symbol)
+    return label.removeprefix("Số:").removeprefix("Số").strip()
 
 
 def style_of(issuer: Organisation) -> str:
@@ -132,7 +137,7 @@ def build_decision(review_round: ReviewRound, recognised: list[Entry]) -> Offici
                     _("Score"),
                 ],
                 rows=rows,
-                widths=[8, 52, 44, 28, 26, 14],
+                widths=[10, 50, 44, 28, 26, 14],
                 align=["center", "left", "left", "left", "left", "right"],
             ),
         ],

@@ -310,10 +310,6 @@ def score_submit(*, entry: Entry, actor, values: dict, comment: str = "") -> Sco
     return sheet
 
 
-def _issuer_symbol(issuer: Organisation) -> str:
-    return (issuer.short_name or "").replace(" ", "") or "BDV"
-
-
 @transaction.atomic
 def round_close(
     *,
@@ -364,8 +360,7 @@ def round_close(
             field="decision_date",
         )
     if not decision_number.strip():
-        number = decisions.next_number(council.issuer, decision_date.year)
-        decision_number = f"{number}-QĐ/{_issuer_symbol(council.issuer)}"
+        decision_number = decisions.next_decision_number(council.issuer, decision_date.year)
     current.decision_number = nfc(decision_number)[:60]
     current.decision_date = decision_date
     current.signer_name = nfc(signer_name) or str(actor.get_full_name() or actor)
