@@ -2,6 +2,7 @@
 
 from django.tasks import task
 
+from danvan.core import exports
 from danvan.core.imports import services as imports
 
 
@@ -13,3 +14,8 @@ def import_validate(batch_id: int) -> None:
 @task()
 def import_commit(batch_id: int) -> None:
     imports.import_commit_run(batch_id)
+
+
+@task()
+def export_run(job_id: str) -> None:
+    exports.export_run(job_id)

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from danvan.core.exports import write_cell
 from danvan.core.imports.schema import ImportSchema
 
 
@@ -52,21 +53,6 @@ class RejectedRowsWriter:
     def close(self) -> Path:
         self.workbook.close()
         return self.path
-
-
-def write_cell(sheet, row: int, col: int, value: Any, date_format) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-    elif isinstance(value, (int, float)):
-        sheet.write_number(row, col, value)
-    elif isinstance(value, (datetime, date)):
-        if isinstance(value, datetime):
-            value = value.replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, date_format)
-    else:
-        sheet.write_string(row, col, str(value))
 
 
 def write_template(schema: type[ImportSchema], path: str | Path | BinaryIO) -> None:
