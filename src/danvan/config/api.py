@@ -148,6 +148,7 @@ def _mount() -> None:
     from danvan.accounts.api import router as accounts_router
     from danvan.audit.api import router as audit_router
     from danvan.core.api import router as core_router
+    from danvan.initiatives.api import router as initiatives_router
     from danvan.organisations.api import router as organisations_router
     from danvan.territories.api import router as territories_router
 
@@ -157,6 +158,7 @@ def _mount() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/jobs", core_router)
     api.add_router("/attachments", "danvan.core.attachments_api.router")
+    api.add_router("/models", initiatives_router)
 
 
 _mount()
