@@ -173,6 +173,11 @@ def _require_open(review_round: ReviewRound) -> None:
 @transaction.atomic
 def entry_add(*, review_round: ReviewRound, initiative: Initiative, actor) -> Entry:
     """Put a submitted model before the council; its review starts."""
+    # Judge the round as it is now, under the lock `round_close` takes: a caller's copy may
+    # predate the closing, and no entry may slip into a round while it is being closed.
+    review_round = (
+        ReviewRound.objects.select_for_update().select_related("council").get(pk=review_round.pk)
+    )
     council = review_round.council
     scope.require(actor, "initiatives.review", council.territory)
     _require_open(review_round)
