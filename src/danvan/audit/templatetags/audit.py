@@ -15,9 +15,15 @@ def _label(model, field: str) -> str:
         return field
     for name in (field, field.removesuffix("_id")):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            found = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
+        # Reverse relations (a model's indicators, a council's members) have no verbose
+        # name of their own: use the related model's plural.
+        label = getattr(found, "verbose_name", None)
+        if label is None and found.related_model is not None:
+            label = found.related_model._meta.verbose_name_plural
+        return str(label or field)
     return field
 
 
