@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
         "territory_breadcrumb": current_territory.breadcrumb(territory),
         "nav": {
             "organisations": scope.can_anywhere(user, "organisations.view"),
+            "initiatives": scope.can_anywhere(user, "initiatives.view"),
             "users": scope.can_anywhere(user, "accounts.user.view"),
             "audit": scope.can_anywhere(user, "audit.view"),
             "admin": scope.is_system_admin(user),
