@@ -12,7 +12,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from danvan.accounts.models import User
 from danvan.audit.api import register_history
 from danvan.core import attachments, scope
 from danvan.core.api_utils import error_responses, field_error, paginated, unknown_choice
@@ -391,14 +390,8 @@ def council_member_add(request, council_id: int, payload: MemberIn):
     council = selectors.council_get_for_user(user, council_id)
     # Managers only, before any lookup: nobody else learns which usernames exist.
     scope.require(user, "initiatives.council.manage", council.territory)
-    person = (
-        User.objects.filter(username=payload.username)
-        .select_related("organisation__territory")
-        .first()
-    )
-    if person is None or not scope.can(
-        user, "initiatives.view", getattr(person.organisation, "territory", None)
-    ):
+    person = selectors.person_for_seat(user, payload.username)
+    if person is None:
         raise field_error("username", _("No such user in your scope."))
     member = services.council_member_add(
         council=council, user=person, role=payload.role, actor=user

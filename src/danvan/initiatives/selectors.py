@@ -148,6 +148,23 @@ def council_get_for_user(user, pk) -> Council:
     )
 
 
+def person_for_seat(user, username: str):
+    """The user named `username` if `user` may see them (by their organisation's unit), else
+    None: a manager seating council members learns nothing about people outside the scope."""
+    from danvan.accounts.models import User
+
+    person = (
+        User.objects.filter(username=(username or "").strip())
+        .select_related("organisation__territory")
+        .first()
+    )
+    if person is None or not scope.can(
+        user, "initiatives.view", getattr(person.organisation, "territory", None)
+    ):
+        return None
+    return person
+
+
 def round_get_for_user(user, pk) -> ReviewRound:
     return scope.get_visible_or_404(
         user,

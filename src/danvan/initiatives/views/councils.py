@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.accounts.forms import add_domain_error
-from danvan.accounts.models import User
 from danvan.core import scope
 from danvan.core.errors import DomainError
 from danvan.core.forms import as_id
@@ -86,13 +85,8 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and can_manage:
         if "username" in request.POST:
             if member_form.is_valid():
-                user = User.objects.filter(
-                    username=member_form.cleaned_data["username"].strip()
-                ).first()
-                # Only people the manager can see are found; others look unknown.
-                if user is None or not scope.can(
-                    request.user, "initiatives.view", getattr(user.organisation, "territory", None)
-                ):
+                user = selectors.person_for_seat(request.user, member_form.cleaned_data["username"])
+                if user is None:
                     member_form.add_error("username", _("No such user in your scope."))
                 else:
                     try:
