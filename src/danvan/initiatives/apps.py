@@ -11,6 +11,8 @@ class InitiativesConfig(AppConfig):
         from danvan.core import attachments
         from danvan.core.imports import registry as imports
         from danvan.initiatives import policies  # noqa: F401
+        # Registers the statistics export, which the task worker must find by its key.
+        from danvan.initiatives import statistics  # noqa: F401
         from danvan.initiatives.models import Initiative, ReviewRound
 
         attachments.register(
