@@ -123,6 +123,65 @@ class TerritoryLookup:
             raise ParseError(_("No commune “%(value)s” within your scope.") % {"value": value})
         return unit
 
+    def unit(self, value: Any) -> Unit:
+        """A province or commune named in a single cell, only if within scope.
+
+        Accepts a code, a name (with or without its "Xã"/"Phường"/"Tỉnh" prefix) or "Xã X,
+        Tỉnh Y". Only units within scope are candidates, so a name shared with a unit the user
+        cannot see is not ambiguous for them; a name several visible units share asks for more.
+        """
+        code = _code_of(value)
+        if code is not None:
+            found = [
+                u
+                for u in (self.communes_by_code.get(code), self.provinces_by_code.get(code))
+                if u is not None and self.in_scope(u)
+            ]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise ParseError(
+                    _("Code %(value)s is both a province and a commune: write the name.")
+                    % {"value": code}
+                )
+            raise ParseError(
+                _("No administrative unit “%(value)s” within your scope.") % {"value": code}
+            )
+        raw = text(value)
+        if "," in raw:
+            commune, _comma, province = raw.rpartition(",")
+            return self.commune(self.province(province), commune)
+        name = normalize(raw)
+        named = self._named_in_scope()
+        found = named.get(name) or named.get("~" + strip_admin_prefix(name)) or []
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ParseError(
+                _(
+                    "Several units within your scope are called “%(value)s”: write the code, or the commune with its province (“Xã …, Tỉnh …”)."
+                )
+                % {"value": value}
+            )
+        raise ParseError(
+            _("No administrative unit “%(value)s” within your scope.") % {"value": value}
+        )
+
+    def _named_in_scope(self) -> dict[str, list[Unit]]:
+        """Full name, and "~" + name without prefix -> units within scope (built on first use)."""
+        if not hasattr(self, "_named"):
+            from danvan.territories.models import Level
+
+            named: dict[str, list[Unit]] = {}
+            for unit in self.by_id.values():
+                if unit.level not in (Level.PROVINCE, Level.COMMUNE) or not self.in_scope(unit):
+                    continue
+                full = normalize(unit.name)
+                named.setdefault(full, []).append(unit)
+                named.setdefault("~" + strip_admin_prefix(full), []).append(unit)
+            self._named = named
+        return self._named
+
     def require_in_scope(self, unit: Unit) -> None:
         if not self.in_scope(unit):
             raise ParseError(

@@ -244,6 +244,16 @@ def non_negative_integer(value: Any) -> int:
     return integer(value, min_value=0, max_value=2_147_483_647)
 
 
+def non_negative_decimal(value: Any) -> Decimal:
+    """Measured quantities with Vietnamese separators: '3,5', '1.234,5', '1.234'; numeric cells."""
+    number = _number_cell(value)
+    if number is None:
+        number = _vn_decimal(str(value).strip())
+    if number < 0:
+        raise ParseError(_("The number cannot be negative."))
+    return number
+
+
 def cccd(value: Any) -> str:
     """Citizen ID (căn cước): exactly 12 digits, leading zeros kept."""
     if isinstance(value, bool):
@@ -360,6 +370,7 @@ __all__ = [
     "integer",
     "money",
     "money_signed",
+    "non_negative_decimal",
     "non_negative_integer",
     "phone",
     "text",
