@@ -10,9 +10,7 @@ class InitiativesConfig(AppConfig):
     def ready(self) -> None:
         from danvan.core import attachments
         from danvan.core.imports import registry as imports
-        from danvan.initiatives import policies  # noqa: F401
-        # Registers the statistics export, which the task worker must find by its key.
-        from danvan.initiatives import statistics  # noqa: F401
+        from danvan.initiatives import exports, policies, statistics  # noqa: F401  (they register; the worker finds exports by key)
         from danvan.initiatives.models import Initiative, ReviewRound
 
         attachments.register(

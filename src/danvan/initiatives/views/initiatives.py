@@ -289,5 +289,12 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def initiative_export(request: HttpRequest) -> HttpResponse:
-    raise PermissionDenied
+    """The filtered list as XLSX: a download when small, a background job when large."""
+    from danvan.core.exports import export_response_or_job
+    from danvan.initiatives.exports import KEY, export_params
+
+    if not scope.can_anywhere(request.user, "initiatives.view"):
+        raise PermissionDenied
+    return export_response_or_job(request, KEY, export_params(request))
