@@ -84,7 +84,7 @@ def _filters_line(filters: selectors.InitiativeFilters) -> str:
     labelled = (
         (_("Status"), filters.status, Status),
         (_("Level"), filters.level, Level),
-        (_("Kind"), filters.kind, Kind),
+        (_("Model or exemplar"), filters.kind, Kind),
         (_("Subject"), filters.subject, Subject),
     )
     for title, value, choices in labelled:
@@ -120,7 +120,7 @@ def initiative_export(user, params: dict[str, Any]) -> ExportSpec:
     )
     columns = [
         ExportColumn(_("Name"), lambda m: m.name, width=40),
-        ExportColumn(_("Kind"), lambda m: m.get_kind_display()),
+        ExportColumn(_("Model or exemplar"), lambda m: m.get_kind_display()),
         ExportColumn(_("Subject"), lambda m: m.get_subject_display(), width=12),
         ExportColumn(_("Person"), lambda m: m.person_name, width=24),
         ExportColumn(_("Organisation"), lambda m: m.organisation.name, width=32),

@@ -40,7 +40,7 @@ class InitiativeForm(TerritoryPickerMixin, forms.Form):
     territory_action = "initiatives.change"
 
     name = forms.CharField(label=_("Name of the model"), max_length=255)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.MODEL)
+    kind = forms.ChoiceField(label=_("Model or exemplar"), choices=Kind.choices, initial=Kind.MODEL)
     subject = forms.ChoiceField(
         label=_("Subject"), choices=Subject.choices, initial=Subject.COLLECTIVE
     )

@@ -142,7 +142,7 @@ BASE_COLUMNS = [
     Column("mobilisation", gettext_lazy("How people were mobilised"), long_text,
            aliases=("Cách vận động", "Cách làm", "Cách thức vận động", "Giải pháp"),
            example="Họp dân công khai, cán bộ, đảng viên gương mẫu hiến đất trước."),
-    Column("kind", gettext_lazy("Kind"), _word_choice(KIND_WORDS, "Mô hình, Điển hình"),
+    Column("kind", gettext_lazy("Model or exemplar"), _word_choice(KIND_WORDS, "Mô hình, Điển hình"),
            aliases=("Loại", "Mô hình/Điển hình", "Loại mô hình", "Kind"), example="Mô hình",
            display=lambda v: _label(Kind, v)),
     Column("subject", gettext_lazy("Collective/Individual"),

@@ -100,7 +100,7 @@ def test_columns_hold_typed_values_and_money_as_whole_numbers(client, place, mod
 
     assert len(rows) == 1
     row = rows[0]
-    assert row["Kind"] == "Model"
+    assert row["Model or exemplar"] == "Model"
     assert row["Subject"] == "Collective"
     assert row["Organisation"] == "Hội Nông dân phường Đông Triều"
     assert row["Field"] == "Economy"

@@ -171,12 +171,12 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_cell(
     assert (batch.row_count, batch.valid_count, batch.error_row_count) == (4, 1, 3)
     found = {(e["row"], e["column"]) for e in batch.errors}
     assert found == {
-        (3, "Kind"), (3, "Field"), (3, "Registration year"), (3, "Kinh phí vận động"),
+        (3, "Model or exemplar"), (3, "Field"), (3, "Registration year"), (3, "Kinh phí vận động"),
         (4, "Representative"), (4, "Registering organisation"), (4, "Start date"),
         (5, "Summary"),
     }  # fmt: skip
     messages = {(e["row"], e["column"]): e["message"] for e in batch.errors}
-    assert "Mô hình, Điển hình" in messages[(3, "Kind")]
+    assert "Mô hình, Điển hình" in messages[(3, "Model or exemplar")]
     assert "nhiều tiền" in messages[(3, "Kinh phí vận động")]
     with pytest.raises(services.DomainError):
         services.import_commit_request(batch=batch, actor=officer)
