@@ -368,7 +368,7 @@ def round_close(
         decision_number = decisions.next_decision_number(council.issuer, decision_date.year)
     current.decision_number = nfc(decision_number)[:60]
     current.decision_date = decision_date
-    current.signer_name = nfc(signer_name) or str(actor.get_full_name() or actor)
+    current.signer_name = nfc(signer_name) or actor.display_name
     current.signer_position = nfc(signer_position)
     current.status = RoundStatus.CLOSED
     current.closed_at = timezone.now()

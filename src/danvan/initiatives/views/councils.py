@@ -170,7 +170,7 @@ def _round_context(request: HttpRequest, review_round) -> dict:
         and scope.can(user, "initiatives.decide", council.territory),
         "close_form": CloseRoundForm(
             initial={
-                "signer_name": user.get_full_name(),
+                "signer_name": user.display_name,
                 "signer_position": getattr(user, "position", ""),
                 "version": review_round.version,
             }
