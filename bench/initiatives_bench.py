@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from territory_bench import measure, percentile, prepare_environment, timed  # noqa: E402
+from territory_bench import measure, percentile, prepare_environment, timed
 
 
 def main() -> None:

@@ -45,3 +45,34 @@ class CreateTrigramIndex(Operation):
             [],
             {"model_name": self.model_name, "field": self.field, "name": self.name},
         )
+
+
+class CreateWordIndex(CreateTrigramIndex):
+    """A GIN index on `to_tsvector('simple', column)` for `core.search.filter_by_words`."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        column = schema_editor.quote_name(model._meta.get_field(self.field).column)
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(self.name)} "
+            f"ON {table} USING gin (to_tsvector('simple'::regconfig, {column}))"
+        )
+
+    def describe(self):
+        return f"Create full-text word index {self.name} on {self.model_name}.{self.field}"
+
+
+class DropTrigramIndex(CreateTrigramIndex):
+    """The reverse of `CreateTrigramIndex`, for a column that moved to another kind of index."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        CreateTrigramIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        CreateTrigramIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Drop trigram index {self.name}"

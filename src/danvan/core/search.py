@@ -8,7 +8,8 @@ queries are normalised the same way and matched token by token. On PostgreSQL a 
 import re
 import unicodedata
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 # Administrative prefixes that people may or may not type; longest first so that
 # "thanh pho" wins over a bare "tp".
@@ -68,6 +69,36 @@ def filter_by_search(queryset: QuerySet, query: str | None, field: str = "search
     for token in tokens:
         condition &= Q(**{f"{field}__contains": token})
     return queryset.filter(condition)
+
+
+class _WordMatch(Func):
+    """PostgreSQL full-text match of a normalised column against a prepared tsquery; the
+    `simple` configuration keeps words as they are (they are already unaccented)."""
+
+    template = "(to_tsvector('simple'::regconfig, %(expressions)s))"
+    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    output_field = BooleanField()
+
+
+def filter_by_words(queryset: QuerySet, query: str | None, field: str = "search_text") -> QuerySet:
+    """Keep rows whose normalised text holds every word of the query (the last one may be
+    unfinished: it matches as a prefix).
+
+    For long texts (a summary, not a name). On PostgreSQL this is a full-text match served by
+    a GIN index on `to_tsvector('simple', field)` (see `core.migration_ops.CreateWordIndex`),
+    which stays fast when a common word matches a hundred thousand rows; elsewhere it falls
+    back to the substring match of `filter_by_search`.
+    """
+    tokens = normalize(query).split()
+    if not tokens:
+        return queryset
+    if queryset.db != "default" or connections[queryset.db].vendor != "postgresql":
+        return filter_by_search(queryset, query, field=field)
+    # Tokens are [0-9a-z]+ after normalising, so they cannot break the tsquery syntax.
+    # A short last word stays whole: as a prefix "cu" would match half the language.
+    last = f"{tokens[-1]}:*" if len(tokens[-1]) >= 3 else tokens[-1]
+    tsquery = " & ".join([*tokens[:-1], last])
+    return queryset.filter(_WordMatch(F(field), Value(tsquery)))
 
 
 def nfc(text: str | None) -> str:

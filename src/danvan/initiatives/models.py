@@ -166,6 +166,8 @@ class Initiative(models.Model):
         ordering = ["-year", "search_name", "id"]
         indexes = [
             models.Index(fields=["year", "status"], name="initiative_year_status"),
+            # The list's default order (newest year first), read backwards.
+            models.Index(fields=["year", "id"], name="initiative_year_id"),
             models.Index(fields=["territory", "year"], name="initiative_territory_year"),
             models.Index(fields=["status", "level", "year"], name="initiative_public"),
         ]

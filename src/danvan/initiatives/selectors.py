@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from danvan.core import scope
-from danvan.core.search import filter_by_search
+from danvan.core.search import filter_by_words
 from danvan.initiatives.models import (
     Council,
     CriteriaSet,
@@ -64,7 +64,7 @@ def _filtered(qs: QuerySet, filters: InitiativeFilters) -> QuerySet:
         qs = qs.filter(organisation_id=filters.organisation_id)
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
-    return filter_by_search(qs, filters.query, field="search_text")
+    return filter_by_words(qs, filters.query, field="search_text")
 
 
 def initiative_list_for_user(

@@ -42,9 +42,7 @@ def test_a_model_goes_from_draft_to_recognised_with_a_decision(place):
     initiative = services.initiative_create(
         data=_data(commune, officer.organisation), actor=officer
     )
-    initiative = services.initiative_transition(
-        initiative=initiative, name="submit", actor=officer
-    )
+    initiative = services.initiative_transition(initiative=initiative, name="submit", actor=officer)
     # A commune model goes to the commune council first; here it asks straight for province.
     initiative.target_level = Level.PROVINCE
     initiative.save(update_fields=["target_level"])
