@@ -81,7 +81,9 @@ def json_value(value: Any) -> Any:
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """Concrete field values of `obj` (foreign keys as IDs), ready for `diff`."""
     names = fields or [
-        f.attname for f in obj._meta.concrete_fields if f.attname not in {"search_name", "version"}
+        f.attname
+        for f in obj._meta.concrete_fields
+        if f.attname not in {"search_name", "search_text", "version"}
     ]
     return {name: json_value(getattr(obj, name)) for name in names}
 

@@ -509,6 +509,9 @@ def test_htmx_score_save_returns_the_card_marked_scored(client, scoring):
         f'<article class="panel score-card is-scored" id="entry-{entry.pk}"'
     )
     assert "Scored: 82" in saved.text
+    # The progress line above the cards is swapped out of band: one of one scored now.
+    assert 'id="score-progress" hx-swap-oob="true"' in saved.text
+    assert "1 of 1 scored." in saved.text
     assert "<html" not in saved.text
     assert ScoreSheet.objects.get().total == 82
 

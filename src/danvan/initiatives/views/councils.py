@@ -271,6 +271,12 @@ def entry_score(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         return redirect("initiatives:round-score", review_round.pk)
     member = member_of(council, request.user)
     entry.sheet = sheet or (member and member.sheets.filter(entry=entry).first())
+    # The "n of m scored" line above the cards follows each save (out-of-band swap).
+    progress_total = progress_done = None
+    if member is not None:
+        to_score = selectors.entries_to_score(review_round, member)
+        progress_total = len(to_score)
+        progress_done = sum(1 for e in to_score if e.scored)
     return render(
         request,
         "initiatives/partials/score_card.html",
@@ -282,6 +288,9 @@ def entry_score(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             "error": error,
             "is_open": True,
             "conflict": member is not None and conflict_of_interest(member, entry.initiative),
+            "progress_done": progress_done,
+            "progress_total": progress_total,
+            "oob_progress": progress_total is not None,
         },
         status=400 if error else 200,
     )
