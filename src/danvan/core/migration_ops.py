@@ -47,22 +47,49 @@ class CreateTrigramIndex(Operation):
         )
 
 
-class CreateWordIndex(CreateTrigramIndex):
-    """A GIN index on `to_tsvector('simple', column)` for `core.search.filter_by_words`."""
+class AddWordVector(CreateTrigramIndex):
+    """A stored tsvector column computed from a normalised text column, with a GIN index, for
+    `core.search.filter_by_words` on PostgreSQL.
+
+    The column lives outside Django's model state: PostgreSQL fills it itself (a generated
+    column), so inserts, COPY and updates never name it, and other databases never see it.
+    """
+
+    def __init__(self, *, model_name: str, field: str, name: str, column: str) -> None:
+        super().__init__(model_name=model_name, field=field, name=name)
+        self.column = column
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
         model = to_state.apps.get_model(app_label, self.model_name)
-        table = schema_editor.quote_name(model._meta.db_table)
-        column = schema_editor.quote_name(model._meta.get_field(self.field).column)
+        quote = schema_editor.quote_name
+        table = quote(model._meta.db_table)
+        source = quote(model._meta.get_field(self.field).column)
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(self.name)} "
-            f"ON {table} USING gin (to_tsvector('simple'::regconfig, {column}))"
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {quote(self.column)} tsvector "
+            f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {source})) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {quote(self.name)} ON {table} "
+            f"USING gin ({quote(self.column)})"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = from_state.apps.get_model(app_label, self.model_name)
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"DROP COLUMN IF EXISTS {schema_editor.quote_name(self.column)}"
         )
 
     def describe(self):
-        return f"Create full-text word index {self.name} on {self.model_name}.{self.field}"
+        return f"Add word vector {self.column} on {self.model_name}.{self.field}"
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, args, {**kwargs, "column": self.column}
 
 
 class DropTrigramIndex(CreateTrigramIndex):

@@ -9,7 +9,8 @@ import re
 import unicodedata
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 # Administrative prefixes that people may or may not type; longest first so that
 # "thanh pho" wins over a bare "tp".
@@ -71,34 +72,38 @@ def filter_by_search(queryset: QuerySet, query: str | None, field: str = "search
     return queryset.filter(condition)
 
 
-class _WordMatch(Func):
-    """PostgreSQL full-text match of a normalised column against a prepared tsquery; the
-    `simple` configuration keeps words as they are (they are already unaccented)."""
+def filter_by_words(
+    queryset: QuerySet,
+    query: str | None,
+    field: str = "search_text",
+    vector_column: str = "search_vector",
+) -> QuerySet:
+    """Keep rows whose normalised text holds every word of the query (the last one, from three
+    letters, may be unfinished: it matches as a prefix).
 
-    template = "(to_tsvector('simple'::regconfig, %(expressions)s))"
-    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
-    output_field = BooleanField()
-
-
-def filter_by_words(queryset: QuerySet, query: str | None, field: str = "search_text") -> QuerySet:
-    """Keep rows whose normalised text holds every word of the query (the last one may be
-    unfinished: it matches as a prefix).
-
-    For long texts (a summary, not a name). On PostgreSQL this is a full-text match served by
-    a GIN index on `to_tsvector('simple', field)` (see `core.migration_ops.CreateWordIndex`),
-    which stays fast when a common word matches a hundred thousand rows; elsewhere it falls
-    back to the substring match of `filter_by_search`.
+    For long texts (a summary, not a name). On PostgreSQL the table carries a stored tsvector
+    column computed from `field` (see `core.migration_ops.AddWordVector`), matched by full text
+    and served by a GIN index, which stays fast when a common word matches a hundred thousand
+    rows; elsewhere this falls back to the substring match of `filter_by_search`.
     """
     tokens = normalize(query).split()
     if not tokens:
         return queryset
-    if queryset.db != "default" or connections[queryset.db].vendor != "postgresql":
+    if connections[queryset.db].vendor != "postgresql":
         return filter_by_search(queryset, query, field=field)
-    # Tokens are [0-9a-z]+ after normalising, so they cannot break the tsquery syntax.
     # A short last word stays whole: as a prefix "cu" would match half the language.
     last = f"{tokens[-1]}:*" if len(tokens[-1]) >= 3 else tokens[-1]
+    # Tokens are [0-9a-z]+ after normalising, so they cannot break the tsquery syntax.
     tsquery = " & ".join([*tokens[:-1], last])
-    return queryset.filter(_WordMatch(F(field), Value(tsquery)))
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    column = connections[queryset.db].ops.quote_name(vector_column)
+    # The column exists on PostgreSQL only, outside the model, so it is named in raw SQL.
+    match = RawSQL(  # noqa: S611 - quoted identifiers; the words go as a parameter
+        f"{table}.{column} @@ to_tsquery('simple'::regconfig, %s)",
+        [tsquery],
+        output_field=BooleanField(),
+    )
+    return queryset.filter(match)
 
 
 def nfc(text: str | None) -> str:

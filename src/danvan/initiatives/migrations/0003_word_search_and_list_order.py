@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from danvan.core.migration_ops import CreateWordIndex, DropTrigramIndex
+from danvan.core.migration_ops import AddWordVector, DropTrigramIndex
 
 
 class Migration(migrations.Migration):
@@ -14,10 +14,13 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # Summaries are searched by whole words on PostgreSQL: a word index instead of trigrams.
+    # Summaries are searched by whole words on PostgreSQL: a stored word vector instead of trigrams.
     operations = [
-        CreateWordIndex(
-            model_name="initiative", field="search_text", name="initiative_search_words"
+        AddWordVector(
+            model_name="initiative",
+            field="search_text",
+            name="initiative_search_vector",
+            column="search_vector",
         ),
         DropTrigramIndex(
             model_name="initiative", field="search_text", name="initiative_search_trgm"

@@ -35,6 +35,8 @@ SORT_COLUMNS = [
     ("score", gettext_lazy("Score")),
 ]
 
+SEARCH_COUNT_LIMIT = 1000
+
 FILTER_KEYS = ("q", "year", "level", "field", "subject", "kind", "status", "organisation", "tag")
 
 
@@ -85,7 +87,12 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in selectors.SORTS else "-year"
     territory = list_territory(request)
     filters = filters_from(request, territory)
-    page = paginate(request, selectors.initiative_list_for_user(request.user, filters, sort=sort))
+    page = paginate(
+        request,
+        selectors.initiative_list_for_user(request.user, filters, sort=sort),
+        # A common word matches a third of the country; counting all of it is not worth it.
+        count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else None,
+    )
     context = {
         "page": page,
         "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},

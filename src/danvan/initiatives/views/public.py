@@ -15,6 +15,7 @@ from danvan.core.pagination import paginate
 from danvan.initiatives import selectors
 from danvan.initiatives import statistics as stats
 from danvan.initiatives.models import Kind, Level, Subject
+from danvan.initiatives.views.initiatives import SEARCH_COUNT_LIMIT
 from danvan.territories.models import Era, Territory
 from danvan.territories.models import Level as TerritoryLevel
 
@@ -63,7 +64,11 @@ def _choices() -> dict:
 @public_cache
 def showcase(request: HttpRequest) -> HttpResponse:
     filters = public_filters(request.GET)
-    page = paginate(request, selectors.public_initiatives(filters))
+    page = paginate(
+        request,
+        selectors.public_initiatives(filters),
+        count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else None,
+    )
     context = {
         "page": page,
         "filters": request.GET,
@@ -97,7 +102,11 @@ def showcase_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def showcase_province(request: HttpRequest, code: int) -> HttpResponse:
     province = province_by_code(code)
     filters = public_filters(request.GET, province=province)
-    page = paginate(request, selectors.public_initiatives(filters))
+    page = paginate(
+        request,
+        selectors.public_initiatives(filters),
+        count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else None,
+    )
     context = {
         "province": province,
         "page": page,
