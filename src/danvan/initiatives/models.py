@@ -168,6 +168,8 @@ class Initiative(models.Model):
             models.Index(fields=["year", "status"], name="initiative_year_status"),
             # The list's default order (newest year first), read backwards.
             models.Index(fields=["year", "id"], name="initiative_year_id"),
+            # Counting a year's models of one field (and status) straight from the index.
+            models.Index(fields=["year", "field", "status"], name="initiative_year_field"),
             models.Index(fields=["territory", "year"], name="initiative_territory_year"),
             models.Index(fields=["status", "level", "year"], name="initiative_public"),
         ]

@@ -73,9 +73,16 @@ def initiative_list_for_user(
     """Models the user may see, filtered and sorted, with what list pages display preloaded."""
     qs = scope.filter(user, "initiatives.view", Initiative.objects.all())
     qs = _filtered(qs, filters)
-    return qs.select_related("field", "territory__parent", "organisation").order_by(
-        *SORTS.get(sort, SORTS["-year"])
-    )
+    order = SORTS.get(sort, SORTS["-year"])
+    narrowed = filters.territory is not None or scope.scope_paths(user, "initiatives.view")
+    if sort in {"-year", "year"} and narrowed:
+        # Within a province the fast plan starts from its units; the newest-first index would
+        # walk the whole country looking for them. "+ 0" keeps that index out of the plan.
+        descending = sort.startswith("-")
+        order = [
+            (F(name) + 0).desc() if descending else (F(name) + 0).asc() for name in ("year", "id")
+        ]
+    return qs.select_related("field", "territory__parent", "organisation").order_by(*order)
 
 
 def initiative_get_for_user(user, pk) -> Initiative:
