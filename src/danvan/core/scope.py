@@ -156,6 +156,24 @@ def filter(user, action: str, queryset: QuerySet, via: str | None = "territory")
     return queryset.filter(condition)
 
 
+def filter_by_unit_ids(
+    user, action: str, queryset: QuerySet, field: str = "territory_id"
+) -> QuerySet:
+    """The same narrowing as `filter`, written as a list of the units' ids.
+
+    Combined with a full-text match, PostgreSQL plans a join on territories badly (it repeats
+    the text search once per unit); a list of ids lets it search once and check each row.
+    A grant on a province is a few hundred ids (its communes, old units that roll into it).
+    """
+    from danvan.territories.models import Territory
+
+    paths = scope_paths(user, action)
+    if paths is None:
+        return queryset
+    ids = filter(user, action, Territory.objects.all(), via=None).values_list("id", flat=True)
+    return queryset.filter(**{f"{field}__in": list(ids)})
+
+
 def get_visible_or_404(
     user, action: str, queryset: QuerySet, via: str | None = "territory", **lookup
 ) -> Model:

@@ -71,7 +71,10 @@ def initiative_list_for_user(
     user, filters: InitiativeFilters = InitiativeFilters(), *, sort: str = "-year"
 ) -> QuerySet[Initiative]:
     """Models the user may see, filtered and sorted, with what list pages display preloaded."""
-    qs = scope.filter(user, "initiatives.view", Initiative.objects.all())
+    if filters.query.strip():
+        qs = scope.filter_by_unit_ids(user, "initiatives.view", Initiative.objects.all())
+    else:
+        qs = scope.filter(user, "initiatives.view", Initiative.objects.all())
     qs = _filtered(qs, filters)
     order = SORTS.get(sort, SORTS["-year"])
     narrowed = filters.territory is not None or scope.scope_paths(user, "initiatives.view")
