@@ -1637,6 +1637,36 @@ def _demo(run: GenerationRun) -> dict[str, int]:
 def generate_initiatives(run: GenerationRun) -> dict[str, int]:
     """ "Dân vận khéo" models with their results, recognitions, evaluations and reviews."""
     counts = _demo(run) if run.scale == "demo" else _bulk(run)
+    _reserve_decision_numbers()
     reported = {name: counts.get(name, 0) for name in REPORTED}
     reported.update({k: v for k, v in counts.items() if k not in reported})
     return reported
+
+
+def _reserve_decision_numbers() -> None:
+    """Move each issuer's decision sequence past the numbers the generated decisions use, so a
+    decision made later in the app never repeats one of them."""
+    from danvan.core.models import DocumentSequence
+    from danvan.initiatives.decisions import DECISION_TYPE
+
+    highest: dict[tuple[int, int], int] = {}
+    for issuer_id, year, number in Recognition.objects.values_list(
+        "issuer_id", "year", "decision_number"
+    ).distinct():
+        head = number.split("-", 1)[0].split("/", 1)[0]
+        if head.isdigit():
+            key = (issuer_id, year)
+            highest[key] = max(highest.get(key, 0), int(head))
+    existing = {
+        (row.issuer_id, row.period): row
+        for row in DocumentSequence.objects.filter(doc_type=DECISION_TYPE)
+    }
+    for (issuer_id, year), number in highest.items():
+        row = existing.get((issuer_id, str(year)))
+        if row is None:
+            DocumentSequence.objects.create(
+                issuer_id=issuer_id, doc_type=DECISION_TYPE, period=str(year), last_number=number
+            )
+        elif row.last_number < number:
+            row.last_number = number
+            row.save(update_fields=["last_number"])

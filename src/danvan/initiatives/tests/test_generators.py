@@ -158,6 +158,18 @@ def test_demo_scale_tells_the_quang_ninh_story_and_a_second_run_adds_nothing():
     assert closed.decision_date
     assert closed.entries.filter(recognised=True).count() == 61
     assert closed.recognitions.count() == 61
+    # The next decision the commission makes in the app takes a number after every generated one.
+    from danvan.initiatives.decisions import next_decision_number
+
+    issuer = closed.council.issuer
+    used = {
+        int(number.split("-")[0])
+        for number in Recognition.objects.filter(issuer=issuer, year=2024).values_list(
+            "decision_number", flat=True
+        )
+    }
+    following = next_decision_number(issuer, 2024)
+    assert int(following.split("-")[0].split("/")[0]) == max(used) + 1
     assert quang_ninh.filter(status=Status.STOPPED).exclude(status_note="").exists()
     assert_recognitions_agree_with_models()
     assert_search_columns_match_the_service_rule()
