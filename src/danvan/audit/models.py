@@ -15,6 +15,7 @@ class Action(models.TextChoices):
     GRANT = "grant", pgettext_lazy("audit action", "Role granted")
     REVOKE = "revoke", pgettext_lazy("audit action", "Role revoked")
     PASSWORD = "password", pgettext_lazy("audit action", "Password changed")
+    VIEW_PERSONAL = "view_personal", pgettext_lazy("audit action", "Personal data shown")
 
 
 class AuditEvent(models.Model):

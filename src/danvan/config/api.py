@@ -161,6 +161,7 @@ def _mount() -> None:
     api.add_router("/models-statistics", "danvan.initiatives.api_showcase.statistics_router")
     api.add_router("/public/models", "danvan.initiatives.api_showcase.public_router")
     api.add_router("/models", initiatives_router)
+    api.add_router("/clearance", "danvan.clearance.api.router")
 
 
 _mount()

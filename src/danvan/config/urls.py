@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/", include("danvan.organisations.urls")),
     path("audit/", include("danvan.audit.urls")),
     path("models/", include("danvan.initiatives.urls")),
+    path("clearance/", include("danvan.clearance.urls")),
     path(
         "public/models/",
         include((public_initiative_urls, "initiatives_public"), namespace="showcase"),

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav": {
             "organisations": scope.can_anywhere(user, "organisations.view"),
             "initiatives": scope.can_anywhere(user, "initiatives.view"),
+            "clearance": scope.can_anywhere(user, "clearance.view"),
             "users": scope.can_anywhere(user, "accounts.user.view"),
             "audit": scope.can_anywhere(user, "audit.view"),
             "admin": scope.is_system_admin(user),

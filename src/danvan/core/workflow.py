@@ -73,6 +73,16 @@ class Workflow:
     # Called after commit with (obj, transition, actor): notifications, follow-up tasks.
     on_commit: list[Callable[[Any, Transition, Any], None]] = field(default_factory=list)
 
+    def territory_of(self, obj: Any):
+        """The unit that decides who may act on `obj`; `territory_attr` may be dotted
+        ("project.territory")."""
+        value = obj
+        for part in self.territory_attr.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
         if len(names) != len(set(names)):
@@ -90,7 +100,7 @@ class Workflow:
 
     def available_for(self, obj: Any, actor: Any) -> list[Transition]:
         """Steps the actor could take now (for buttons); guards are checked by `apply`."""
-        territory = getattr(obj, self.territory_attr, None)
+        territory = self.territory_of(obj)
         return [
             t
             for t in self.available(getattr(obj, self.state_field))
@@ -123,8 +133,7 @@ def apply(
     from danvan.audit import services as audit
 
     step = workflow.get(name)
-    territory = getattr(obj, workflow.territory_attr, None)
-    scope.require(actor, step.action, territory)
+    scope.require(actor, step.action, workflow.territory_of(obj))
     reason = (reason or "").strip()
     if step.requires_reason and not reason:
         raise DomainError(
@@ -135,7 +144,7 @@ def apply(
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=obj.pk)
         # The row may have moved to another unit since `obj` was loaded; judge the row as it is.
-        scope.require(actor, step.action, getattr(current, workflow.territory_attr, None))
+        scope.require(actor, step.action, workflow.territory_of(current))
         state = getattr(current, workflow.state_field)
         version = getattr(current, workflow.version_field)
         if expected_version is not None and expected_version != version:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "danvan.organisations",
     "danvan.accounts",
     "danvan.initiatives",
+    "danvan.clearance",
 ]
 
 MIDDLEWARE = [

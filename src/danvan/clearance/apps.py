@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClearanceConfig(AppConfig):
+    name = "danvan.clearance"
+    label = "clearance"
+    verbose_name = _("Land clearance")
+
+    def ready(self) -> None:
+        from danvan.clearance import policies  # noqa: F401  (registers the actions)
+        from danvan.clearance.models import Donation, Household, Project
+        from danvan.core import attachments
+
+        attachments.register(
+            Project, view_action="clearance.view", change_action="clearance.change"
+        )
+        attachments.register(
+            Household,
+            view_action="clearance.view",
+            change_action="clearance.change",
+            territory_attr="project.territory",
+        )
+        attachments.register(
+            Donation, view_action="clearance.view", change_action="clearance.change"
+        )

@@ -1,0 +1,3 @@
+"""(Filled in by the slice that builds these pages.)"""
+
+urlpatterns: list = []

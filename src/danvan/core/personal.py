@@ -1,0 +1,65 @@
+"""Personal data: masked by default, shown in full only to a role that may, and every such view logged.
+
+A citizen ID (CCCD) shows as `0011******45` (first four and last two digits), a phone number as
+`09******89`. An app declares which action lets a role see the full values (for example
+`clearance.personal`), and calls `reveal` when a user asks for them: that checks the policy and
+writes an audit row naming who saw whose data, when, from where and why, in the same
+transaction as the read.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from danvan.audit import services as audit
+from danvan.audit.models import Action
+from danvan.core import scope
+
+MASK = "*"
+
+
+def mask_id_number(value: str | None) -> str:
+    """`001203004567` -> `0012******67`; anything too short to keep a part is fully starred."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) < 8:
+        return MASK * len(value)
+    return value[:4] + MASK * (len(value) - 6) + value[-2:]
+
+
+def mask_phone(value: str | None) -> str:
+    """`0912345689` -> `09******89`."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) < 6:
+        return MASK * len(value)
+    return value[:2] + MASK * (len(value) - 4) + value[-2:]
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def may_reveal(user, action: str, territory) -> bool:
+    return scope.can(user, action, territory)
+
+
+def reveal(user, action: str, obj, *, territory, fields: Iterable[str], reason: str = "") -> None:
+    """Check that `user` may see `fields` of `obj` in full and log that they did.
+
+    Raises PermissionDenied when the role does not allow it; nothing is logged then.
+    """
+    scope.require(user, action, territory)
+    with transaction.atomic():
+        audit.record(
+            [
+                audit.Change(
+                    action=Action.VIEW_PERSONAL,
+                    obj=obj,
+                    changes={"fields": sorted(fields)},
+                    reason=reason,
+                )
+            ],
+            actor=user,
+        )
