@@ -190,3 +190,13 @@ def test_inventory_lines_compute_their_amounts(people):
         actor=people["officer"],
     )
     assert money.inventory_by_category(household) == {"land": 421_750_000, "crops": 5_000_000}
+
+
+def test_check_command_finds_a_total_that_drifted(people):
+    from django.core.management import CommandError, call_command
+
+    household = agreed_household(people, {"land": 100_000_000})
+    call_command("check_clearance")  # consistent: no error
+    Household.objects.filter(pk=household.pk).update(approved_total=99_000_000)
+    with pytest.raises(CommandError, match="stored totals differ"):
+        call_command("check_clearance")
