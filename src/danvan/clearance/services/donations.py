@@ -98,3 +98,28 @@ def donation_delete(*, donation: Donation, actor) -> None:
         audit.Action.DELETE, donation, actor=actor, changes=audit.diff(audit.snapshot(donation), {})
     )
     donation.delete()
+
+
+@transaction.atomic
+def donation_thank(*, donation: Donation, thanked_on: date, actor) -> Donation:
+    """Record that the donor was sent a thank-you letter dated `thanked_on`."""
+    scope.require(actor, "clearance.change", donation.territory)
+    if thanked_on is None or thanked_on > timezone.localdate():
+        raise DomainError(
+            _("Enter the letter's date; it cannot be in the future."),
+            code="thanked_on",
+            field="thanked_on",
+        )
+    if thanked_on < donation.donated_on:
+        raise DomainError(
+            _("The letter cannot be dated before the donation."),
+            code="thanked_on",
+            field="thanked_on",
+        )
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    before = audit.snapshot(donation)
+    donation.thanked_on = thanked_on
+    donation.save(update_fields=["thanked_on"])
+    if changes := audit.diff(before, audit.snapshot(donation)):
+        audit.record_one(audit.Action.UPDATE, donation, actor=actor, changes=changes)
+    return donation
