@@ -11,6 +11,7 @@ class ClearanceConfig(AppConfig):
         from danvan.clearance import policies  # noqa: F401  (registers the actions)
         from danvan.clearance.models import Donation, Household, Project
         from danvan.core import attachments
+        from danvan.core.imports import registry as imports
 
         attachments.register(
             Project, view_action="clearance.view", change_action="clearance.change"
@@ -24,3 +25,5 @@ class ClearanceConfig(AppConfig):
         attachments.register(
             Donation, view_action="clearance.view", change_action="clearance.change"
         )
+        imports.register("clearance-households", "danvan.clearance.imports.HouseholdImport")
+        imports.register("clearance-inventory", "danvan.clearance.imports.InventoryImport")
