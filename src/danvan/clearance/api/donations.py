@@ -62,6 +62,7 @@ def donation_create(request, payload: DonationIn):
 
 @router.get("/{int:donation_id}", response={200: DonationOut, **error_responses(404)})
 def donation_detail(request, donation_id: int):
+    """One donation."""
     return selectors.donation_get(request.user, donation_id)
 
 
@@ -75,6 +76,7 @@ def donation_update(request, donation_id: int, payload: DonationIn):
 
 @router.delete("/{int:donation_id}", response={204: None, **error_responses(403, 404)})
 def donation_delete(request, donation_id: int):
+    """Remove a donation recorded by mistake."""
     services.donation_delete(
         donation=selectors.donation_get(request.user, donation_id), actor=request.user
     )

@@ -227,6 +227,7 @@ def member_add(request, household_id: int, payload: HouseholdMemberIn):
     response={204: None, **error_responses(403, 404)},
 )
 def member_delete(request, household_id: int, member_id: int):
+    """Remove a member of the household."""
     member = _child(HouseholdMember, _case(request, household_id), member_id)
     services.member_delete(member=member, actor=request.user)
     return Status(204, None)
@@ -245,6 +246,7 @@ def plot_add(request, household_id: int, payload: PlotIn):
 
 @router.put("/{int:household_id}/plots/{int:plot_id}", response={200: PlotOut, **WRITE_ERRORS})
 def plot_update(request, household_id: int, plot_id: int, payload: PlotIn):
+    """Change a plot; every field is replaced and the totals follow."""
     household = _case(request, household_id)
     return services.plot_save(
         household=household,
@@ -258,6 +260,7 @@ def plot_update(request, household_id: int, plot_id: int, payload: PlotIn):
     "/{int:household_id}/plots/{int:plot_id}", response={204: None, **error_responses(403, 404)}
 )
 def plot_delete(request, household_id: int, plot_id: int):
+    """Remove a plot; its recovered area leaves the totals."""
     plot = _child(Plot, _case(request, household_id), plot_id)
     services.plot_delete(plot=plot, actor=request.user)
     return Status(204, None)
@@ -282,6 +285,7 @@ def inventory_add(request, household_id: int, payload: InventoryIn):
     response={204: None, **error_responses(403, 404)},
 )
 def inventory_delete(request, household_id: int, item_id: int):
+    """Remove one counted item."""
     item = _child(InventoryItem, _case(request, household_id), item_id)
     money.inventory_delete(item, actor=request.user)
     return Status(204, None)
@@ -374,6 +378,7 @@ def payment_cancel(request, household_id: int, payment_id: int, payload: Payment
 
 @router.post("/{int:household_id}/complaints", response={201: ComplaintOut, **WRITE_ERRORS})
 def complaint_add(request, household_id: int, payload: ComplaintIn):
+    """Record a complaint; it counts as open until settled."""
     complaint = services.complaint_add(
         household=_case(request, household_id),
         content=payload.content,

@@ -97,6 +97,7 @@ def task_force_create(request, payload: TaskForceIn):
     "/task-forces/{int:task_force_id}", response={200: TaskForceDetailOut, **error_responses(404)}
 )
 def task_force_detail(request, task_force_id: int):
+    """A team with its members and the projects it works on."""
     return _task_force(request, task_force_id)
 
 
@@ -160,11 +161,13 @@ def campaign_create(request, payload: CampaignIn):
 
 @router.get("/campaigns/{int:campaign_id}", response={200: CampaignOut, **error_responses(404)})
 def campaign_detail(request, campaign_id: int):
+    """A peak campaign with its targets and projects."""
     return _campaign(request, campaign_id)
 
 
 @router.put("/campaigns/{int:campaign_id}", response={200: CampaignOut, **WRITE_ERRORS})
 def campaign_update(request, campaign_id: int, payload: CampaignIn):
+    """Change a campaign; every field is replaced."""
     campaign = selectors.campaign_get(request.user, campaign_id)
     with fields_as_sent():
         services.campaign_save(

@@ -55,11 +55,15 @@ NULLABLE = {"starts_on", "handover_deadline", "task_force_id"}
 
 
 def _get(request, project_id: int) -> Project:
-    return selectors.project_get(request.user, project_id)
+    """The project, if the caller may see it, without the prefetches of the full detail."""
+    project = selectors.project_list(request.user).filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def _detail(request, project_id: int) -> Shown:
-    project = _get(request, project_id)
+    project = selectors.project_get(request.user, project_id)
     return Shown(project, steps=step_list(project_steps_for(project, request.user)))
 
 
@@ -180,6 +184,7 @@ def decision_add(request, project_id: int, payload: DecisionIn):
     response={204: None, **error_responses(403, 404)},
 )
 def decision_delete(request, project_id: int, decision_id: int):
+    """Remove a decision recorded by mistake."""
     project = _get(request, project_id)
     decision = RecoveryDecision.objects.filter(project=project, pk=decision_id).first()
     if decision is None:
@@ -197,6 +202,7 @@ def _phase(project: Project, phase_id: int) -> Phase:
 
 @router.post("/{int:project_id}/phases", response={201: PhaseOut, **WRITE_ERRORS})
 def phase_add(request, project_id: int, payload: PhaseIn):
+    """Add a phase of the project's schedule."""
     phase = services.phase_save(
         project=_get(request, project_id), actor=request.user, **payload.dict()
     )
@@ -205,6 +211,7 @@ def phase_add(request, project_id: int, payload: PhaseIn):
 
 @router.put("/{int:project_id}/phases/{int:phase_id}", response={200: PhaseOut, **WRITE_ERRORS})
 def phase_update(request, project_id: int, phase_id: int, payload: PhaseIn):
+    """Change a phase; every field is replaced."""
     project = _get(request, project_id)
     return services.phase_save(
         project=project, phase=_phase(project, phase_id), actor=request.user, **payload.dict()
@@ -215,6 +222,7 @@ def phase_update(request, project_id: int, phase_id: int, payload: PhaseIn):
     "/{int:project_id}/phases/{int:phase_id}", response={204: None, **error_responses(403, 404)}
 )
 def phase_delete(request, project_id: int, phase_id: int):
+    """Remove a phase."""
     project = _get(request, project_id)
     services.phase_delete(phase=_phase(project, phase_id), actor=request.user)
     return Status(204, None)

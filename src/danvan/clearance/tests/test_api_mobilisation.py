@@ -340,3 +340,24 @@ def test_donation_bad_input_and_scope(api, people):
     assert viewer.status_code == 403
     assert hidden.status_code == hidden_update.status_code == 404
     assert list(Donation.objects.all()) == [theirs]
+
+
+def test_lists_read_a_fixed_number_of_queries(api, people, django_assert_max_num_queries):
+    team = TaskForceFactory(territory=people["a"])
+    for _ in range(6):
+        project = ProjectFactory(territory=people["a"], task_force=team)
+        HouseholdFactory(project=project, officer=people["officer"])
+        DonationFactory(territory=people["a"], project=project)
+        CampaignFactory(territory=people["a"], projects=[project])
+    client = api(people["viewer"])
+    client.get(f"{API}/projects")  # the session and grants, read once
+
+    for url in (
+        f"{API}/projects",
+        f"{API}/projects/{project.pk}/households",
+        f"{API}/donations",
+        f"{API}/campaigns",
+        f"{API}/task-forces",
+    ):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).json()["count"] >= 1
