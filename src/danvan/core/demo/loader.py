@@ -31,7 +31,8 @@ class DemoLogin:
     full_name: str
     role: str
     position: str
-    # Where the role applies: "country", "quang_ninh", "da_nang", "dong_trieu", "tam_ky", "hai_ha".
+    # Where the role applies: "country", "quang_ninh", "da_nang", "dong_trieu", "tam_ky" (the
+    # ward of that name), "tam_ky_all" (every ward formed from old Tam Kỳ), "hai_ha".
     area: str
     # The organisation the user works in: "p:<kind>" at the province of the first place,
     # "c:<kind>" at the commune (keys as built in organisations.py).
@@ -88,6 +89,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         Role.OFFICER,
         "Phó Bí thư Thường trực Đảng ủy phường, Tổ trưởng Tổ dân vận",
         "tam_ky",
+        "c:task_force",
+    ),
+    DemoLogin(
+        "lanhdao.tamky",
+        "Lê Thị Thu Hằng",
+        Role.LEADER,
+        "Phó Bí thư Thường trực Thành ủy, Tổ trưởng Tổ dân vận",
+        "tam_ky_all",
         "c:task_force",
     ),
     DemoLogin(
@@ -226,6 +235,10 @@ def _login_places(login: DemoLogin, areas: DemoAreas) -> list:
         ]
     if login.area == "tam_ky":
         return [next((c for c in areas.tam_ky if c.code == 20341), areas.tam_ky[0])]
+    if login.area == "tam_ky_all":
+        # Every ward formed from old Tam Kỳ, Phường Tam Kỳ first (its organisation is the
+        # login's).
+        return sorted(areas.tam_ky, key=lambda c: (c.code != 20341, c.code))
     if login.area == "hai_ha":
         return list(areas.hai_ha)
     raise ValueError(login.area)
