@@ -284,3 +284,24 @@ def test_officer_edits_and_deletes_a_donation(client, people):
     assert deleted.status_code == 302
     assert deleted.url == reverse("clearance:donation-list")
     assert not Donation.objects.exists()
+
+
+def test_list_queries_do_not_grow_with_the_rows(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(client, people["viewer"])
+    url = reverse("clearance:donation-list")
+    DonationFactory(
+        territory=people["commune"], project=ProjectFactory(territory=people["commune"])
+    )
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(6):
+        DonationFactory(
+            territory=people["commune"], project=ProjectFactory(territory=people["commune"])
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) == len(few)

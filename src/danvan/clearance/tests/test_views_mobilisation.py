@@ -458,3 +458,30 @@ def test_running_campaign_counts_days_left_and_leaves_the_future_blank(client, p
     assert context["chart"].series[0].values == [4, 3, 3, None, None, None, None]
     assert '<span class="stat-value">5</span>' in response.text
     assert "days left, including today" in response.text
+
+
+@pytest.mark.parametrize("name", ["clearance:taskforce-list", "clearance:campaign-list"])
+def test_list_queries_do_not_grow_with_the_rows(client, people, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_rows(count: int) -> None:
+        for _ in range(count):
+            project = ProjectFactory(territory=people["commune"])
+            mobilisation.task_force_save(
+                name=f"Tổ {project.code}",
+                territory=people["commune"],
+                members=[MemberData(full_name="Tổ trưởng", is_leader=True), MemberData("B")],
+                actor=people["officer"],
+            )
+            CampaignFactory(territory=people["commune"], projects=[project])
+
+    client = signed_in(client, people["viewer"])
+    add_rows(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(name))
+    add_rows(5)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse(name))
+
+    assert len(many) == len(few)

@@ -1,6 +1,7 @@
 """Pages for land donations (hiến đất) and the donor's thank-you letter."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,6 +65,17 @@ def donation_list(request: HttpRequest) -> HttpResponse:
         "territory": territory,
         "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
         "can_create": scope.can_anywhere(request.user, CHANGE),
+        "export_query": urlencode(
+            {
+                key: value
+                for key, value in (
+                    ("territory", territory.pk if territory else ""),
+                    ("year", year or ""),
+                    ("q", query),
+                )
+                if value
+            }
+        ),
     }
     if request.htmx and request.htmx.target == "donation-table":
         return render(request, "clearance/donation_list.html#donation-table", context)
