@@ -169,6 +169,8 @@ def household_transition(
     expected_version: int | None = None,
     handed_over_on: date | None = None,
 ) -> Household:
+    # The role is judged before the inputs, so a user who may not take the step learns no more.
+    scope.require(actor, CASE_LIFECYCLE.get(name).action, household.project.territory)
     extra: dict[str, Any] = {}
     if name == "hand_over":
         if handed_over_on is None:

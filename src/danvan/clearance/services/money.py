@@ -232,11 +232,11 @@ def plan_create(
 
 
 def plan_delete(plan: CompensationPlan, *, actor) -> None:
-    if plan.status != PlanStatus.DRAFT:
-        raise DomainError(_("An approved plan cannot be deleted."), code="approved")
     with transaction.atomic():
         current = _locked(plan.household)
         scope.require(actor, "clearance.change", current.project.territory)
+        if plan.status != PlanStatus.DRAFT:
+            raise DomainError(_("An approved plan cannot be deleted."), code="approved")
         lines = dict(plan.lines.values_list("category", "amount"))
         audit.record_one(
             audit.Action.DELETE,
