@@ -129,7 +129,7 @@ class ProjectForm(TerritoryPickerMixin, forms.Form):
     name = forms.CharField(label=_("Project name"), max_length=255)
     code = forms.CharField(label=_("Project code"), max_length=40)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=ProjectKind.choices, initial=ProjectKind.STATE_RECOVERY
+        label=_("Project kind"), choices=ProjectKind.choices, initial=ProjectKind.STATE_RECOVERY
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     territory = territory_field(label=_("Unit in charge"))
@@ -398,7 +398,9 @@ def plan_line_field(category: str) -> str:
 class PlanForm(forms.Form):
     """A draft plan: one amount per category, first filled in from the inventory."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices, initial=PlanKind.ORIGINAL)
+    kind = forms.ChoiceField(
+        label=_("Kind of plan"), choices=PlanKind.choices, initial=PlanKind.ORIGINAL
+    )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -462,7 +464,7 @@ class VisitForm(forms.Form):
 
     visited_on = date_field(_("Date"), phone=True)
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Kind of contact"),
         choices=VisitKind.choices,
         initial=VisitKind.VISIT,
         widget=forms.RadioSelect,

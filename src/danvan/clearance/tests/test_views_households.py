@@ -511,3 +511,14 @@ def test_page_shows_the_history_of_the_household(as_user, people, household):
 
     assert "History" in response.text
     assert "Status changed" in response.text
+
+
+def test_a_step_that_would_be_refused_is_greyed_out_with_the_reason(as_user, people, household):
+    household = agreed(people, household, 300_000_000)
+
+    response = as_user(people["officer"]).get(detail_url(household))
+
+    button = '<button type="submit" class="button" disabled aria-describedby="blocked-hand_over">'
+    assert button in response.text
+    assert "300.000.000 đ of the approved amount is still unpaid." in response.text
+    assert 'name="handed_over_on"' not in response.text

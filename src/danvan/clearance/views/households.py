@@ -47,8 +47,10 @@ from danvan.clearance.services import money
 from danvan.clearance.services.mobilisation import visit_record
 from danvan.clearance.services.money import PAYABLE_STATES, PaymentData
 from danvan.clearance.transitions import CASE_LIFECYCLE
+from danvan.clearance.views.projects import steps_with_blockers
 from danvan.core import scope
 from danvan.core.errors import ConflictError, DomainError
+from danvan.core.templatetags.vn import format_number
 
 
 def _back(household: Household, block: str = "") -> HttpResponse:
@@ -78,8 +80,16 @@ def _plan_table(plans: list[CompensationPlan]) -> dict:
     return {"plan_rows": rows, "plan_totals": [sum(a.values()) for a in amounts]}
 
 
+def quantity_text(quantity) -> str:
+    """120,5 rather than 120,50: as many decimals as the quantity has, at most two."""
+    decimals = min(2, max(0, -quantity.normalize().as_tuple().exponent))
+    return format_number(quantity, decimals)
+
+
 def _inventory_table(items: list[InventoryItem]) -> list[tuple]:
     """Inventory items grouped by category, each group with its subtotal."""
+    for item in items:
+        item.quantity_text = quantity_text(item.quantity)
     groups = []
     for value, label in Category.choices:
         lines = [item for item in items if item.category == value]
@@ -122,7 +132,7 @@ def _detail_context(request: HttpRequest, household: Household, **overrides) -> 
         **_permissions(user, household),
         "personal": revealed or selectors.personal_fields(household, revealed=False),
         "revealed": bool(revealed),
-        "steps": CASE_LIFECYCLE.available_for(household, user),
+        "steps": steps_with_blockers(CASE_LIFECYCLE.available_for(household, user), household),
         "plans": plans,
         **_plan_table(plans),
         "has_draft_plan": any(p.status == PlanStatus.DRAFT for p in plans),

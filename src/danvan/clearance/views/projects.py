@@ -49,6 +49,15 @@ BOARD_FILTERS = ("q", "status", "kind", "year")
 HOUSEHOLD_FILTERS = ("hq", "hstatus", "complaints", "outstanding")
 
 
+def steps_with_blockers(steps, obj) -> list[tuple]:
+    """Each step with why it cannot be taken yet (its first failing guard), or None: a button
+    that would only be refused is shown greyed out with the reason beside it."""
+    return [
+        (step, next((problem for guard in step.guards if (problem := guard(obj))), None))
+        for step in steps
+    ]
+
+
 def board_territory(request: HttpRequest):
     """The unit whose subtree the board shows: ?territory=, else the header's current unit."""
     value = as_id(request.GET.get("territory"))
@@ -150,7 +159,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms) -> dict:
     return {
         "project": project,
         **_permissions(user, project),
-        "steps": project_steps_for(project, user),
+        "steps": steps_with_blockers(project_steps_for(project, user), project),
         "page": household_rows(request, project),
         "household_filters": {key: request.GET.get(key, "") for key in HOUSEHOLD_FILTERS},
         "case_statuses": CaseStatus.choices,
