@@ -185,7 +185,8 @@ class Chart:
         )
 
     def _fmt(self, value) -> str:
-        return self.value_format(0 if value is None else value)
+        # A missing value (a day still to come) is not a zero.
+        return "\u2013" if value is None else self.value_format(value)
 
     def table(self) -> ChartTable:
         """Headers and formatted rows with the chart's numbers (and drill-down links)."""
