@@ -522,3 +522,31 @@ def test_a_step_that_would_be_refused_is_greyed_out_with_the_reason(as_user, peo
     assert button in response.text
     assert "300.000.000 đ of the approved amount is still unpaid." in response.text
     assert 'name="handed_over_on"' not in response.text
+
+
+def test_household_page_reads_a_fixed_number_of_queries(
+    as_user, people, household, django_assert_max_num_queries
+):
+    household = agreed(people, household, 300_000_000)
+    for index in range(4):
+        money.payments_record(
+            [money.PaymentData(household, 10_000_000, date(2025, 6, 2), f"PC-{index}")],
+            actor=people["officer"],
+        )
+        households.member_add(
+            household=household, full_name=f"Con {index}", actor=people["officer"]
+        )
+        households.complaint_add(
+            household=household,
+            content="Hỏi",
+            received_on=date(2025, 6, 1),
+            actor=people["officer"],
+        )
+    client = as_user(people["officer"])
+    client.get(detail_url(household))
+
+    with django_assert_max_num_queries(18):
+        response = client.get(detail_url(household))
+
+    assert response.status_code == 200
+    assert "40.000.000 đ" in response.text  # the running total after the fourth payment

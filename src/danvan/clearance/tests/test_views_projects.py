@@ -415,3 +415,29 @@ def test_project_page_lists_latest_visits_across_households(as_user, people):
     assert Visit.objects.count() == 3
     assert Household.objects.filter(status=CaseStatus.PERSUADING).count() == 3
     assert AuditEvent.objects.filter(object_type="clearance.visit").count() == 3
+
+
+def test_project_page_reads_a_fixed_number_of_queries(
+    as_user, people, django_assert_max_num_queries
+):
+    project = ProjectFactory(territory=people["commune"])
+    for index in range(12):
+        household = HouseholdFactory(project=project)
+        households.plot_save(
+            household=household,
+            data=households.PlotData("12", str(100 + index), Decimal("200"), Decimal("150")),
+            actor=people["officer"],
+        )
+        mobilisation.visit_record(
+            household=household,
+            data=VisitData(visited_on=date(2025, 5, 2), discussed="Họp", outcome="pending"),
+            actor=people["officer"],
+        )
+    client = as_user(people["leader"])
+    url = reverse("clearance:project-detail", args=[project.pk])
+    client.get(url)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+
+    assert response.status_code == 200
