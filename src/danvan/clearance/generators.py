@@ -143,11 +143,19 @@ class HouseholdSpec:
 
     @property
     def approved_total(self) -> int:
-        return sum(p.total for p in self.plans if p.status == PlanStatus.APPROVED)
+        total = 0
+        for plan in self.plans:
+            if plan.status == PlanStatus.APPROVED:
+                for line in plan.lines:
+                    total += line[1]
+        return total
 
     @property
     def paid_total(self) -> int:
-        return sum(p[3] for p in self.payments)
+        total = 0
+        for payment in self.payments:
+            total += payment[3]
+        return total
 
     @property
     def recovered_area(self) -> Decimal:
@@ -307,10 +315,14 @@ class Writer:
         self.run = run
         self.counts: dict[str, int] = defaultdict(int)
 
-    def missing(self, projects: list[ProjectSpec]) -> list[ProjectSpec]:
+    def existing(self, codes: list[str]) -> set[str]:
         have: set[str] = set()
-        for chunk in self.run.chunked([p.code for p in projects], 5000):
+        for chunk in self.run.chunked(codes, 5000):
             have.update(Project.objects.filter(code__in=chunk).values_list("code", flat=True))
+        return have
+
+    def missing(self, projects: list[ProjectSpec]) -> list[ProjectSpec]:
+        have = self.existing([p.code for p in projects])
         return [p for p in projects if p.code not in have]
 
     def _copy(self, model, columns, rows, label: str | None = None) -> None:
@@ -318,9 +330,10 @@ class Writer:
         if label:
             self.counts[label] += len(rows)
 
-    def write(self, projects: list[ProjectSpec]) -> list[ProjectSpec]:
-        """Insert the missing projects; returns them with their primary keys set."""
-        new = self.missing(projects)
+    def write(self, projects: list[ProjectSpec], *, checked: bool = False) -> list[ProjectSpec]:
+        """Insert the missing projects (all of them when the caller `checked` already);
+        returns them with their primary keys set."""
+        new = projects if checked else self.missing(projects)
         if not new:
             return []
         now = timezone.now()
@@ -505,10 +518,18 @@ def _area(value: float) -> Decimal:
     return Decimal(round(value * 2)) / 2
 
 
+# A national run draws some thirty numbers a household; random() is several times cheaper than
+# randrange() and choice(), so the helpers below scale it themselves.
+
+
+def _pick(rng: random.Random, items):
+    return items[int(rng.random() * len(items))]
+
+
 def _between(rng: random.Random, start: date, end: date) -> date:
     if end <= start:
         return start
-    return start + timedelta(days=rng.randrange((end - start).days + 1))
+    return start + timedelta(days=int(rng.random() * ((end - start).days + 1)))
 
 
 def _person(rng: random.Random, *, female: bool) -> str:
@@ -517,18 +538,19 @@ def _person(rng: random.Random, *, female: bool) -> str:
         if female
         else (MIDDLE_NAMES_MALE, GIVEN_NAMES_MALE)
     )
-    return f"{rng.choice(FAMILY_NAMES)} {rng.choice(middles)} {rng.choice(givens)}"
+    return f"{_pick(rng, FAMILY_NAMES)} {_pick(rng, middles)} {_pick(rng, givens)}"
 
 
 def _cccd(rng: random.Random, province_code: int, born: int, *, female: bool) -> str:
     """A made-up citizen ID shaped like a real one: province, sex and century, year, serial."""
     century = 0 if born < 2000 else 2
-    return f"{province_code:03d}{century + int(female)}{born % 100:02d}{rng.randrange(10**6):06d}"
+    serial = int(rng.random() * 1_000_000)
+    return f"{province_code:03d}{century + int(female)}{born % 100:02d}{serial:06d}"
 
 
 def _phone(rng: random.Random) -> str:
     # "0000" is no operator's prefix, so nobody can mistake it for a real number.
-    return f"0000{rng.randrange(10**6):06d}"
+    return f"0000{int(rng.random() * 1_000_000):06d}"
 
 
 def _is_ward(territory: Territory) -> bool:
@@ -750,6 +772,7 @@ APPROVED_STAGES = (
 )
 PAYING_STAGES = (ProjectStatus.PAYING, ProjectStatus.HANDED_OVER, ProjectStatus.COMPLETED)
 DRAFT_STAGES = (ProjectStatus.PLAN_DRAFTED, ProjectStatus.PLAN_POSTED)
+PAYABLE = frozenset((S.AGREED, *PAID_STATES, S.ENFORCED))
 COUNTED_STATES = (S.INVENTORY_DONE, S.FORCED_INVENTORY, S.AGREED, S.DISAGREED, *PAID_STATES,
                   S.ENFORCED)  # fmt: skip
 
@@ -759,9 +782,19 @@ def _stage(project: ProjectSpec) -> str:
     return project.suspended_from or project.status
 
 
+_CASE_CUMULATIVE = {
+    stage: [(s, sum(w for _s, w in mix[: i + 1])) for i, (s, _w) in enumerate(mix)]
+    for stage, mix in CASE_MIX.items()
+}
+
+
 def _case_status(rng: random.Random, stage: str) -> str:
-    mix = CASE_MIX[stage]
-    return rng.choices([s for s, _w in mix], [w for _s, w in mix])[0]
+    draw = rng.random()
+    steps = _CASE_CUMULATIVE[stage]
+    for status, upto in steps:
+        if draw < upto:
+            return status
+    return steps[-1][0]
 
 
 @dataclass(slots=True)
@@ -813,7 +846,7 @@ def _payments(
         if rng.random() < 0.25:
             return []
         amount = _round_to(int(approved * rng.uniform(0.4, 0.8)), 1000)
-        return [(_between(rng, t.paying_from, end), f"{voucher} {rng.randrange(10**5):05d}",
+        return [(_between(rng, t.paying_from, end), f"{voucher} {int(rng.random() * 100_000):05d}",
                  method, amount, "Tạm ứng đợt 1")]  # fmt: skip
     original = sum(
         p.total for p in h.plans if p.kind == PlanKind.ORIGINAL and p.status == PlanStatus.APPROVED
@@ -829,7 +862,7 @@ def _payments(
         notes.append("Chi trả theo phương án bổ sung")
     days = sorted(_between(rng, t.paying_from, end) for _ in parts)
     return [
-        (day, f"{voucher} {rng.randrange(10**5):05d}", method, amount, note)
+        (day, f"{voucher} {int(rng.random() * 100_000):05d}", method, amount, note)
         for day, amount, note in zip(days, parts, notes, strict=True)
     ]
 
@@ -1804,97 +1837,103 @@ class Bulk:
         )  # fmt: skip
         return rng.choices([s for s, _w in mix], [w for _s, w in mix])[0]
 
-    def commune(self, commune: Territory, old: list[Territory]) -> list[ProjectSpec]:
+    def codes(self, commune: Territory) -> list[tuple[str, int]]:
+        """(code, year) of the commune's projects: drawn apart from their contents, so a second
+        run finds what exists without drawing millions of households again."""
         rng = self.run.rng(f"clearance:{commune.code}")
-        today = self.today
-        projects = []
-        ward = _is_ward(commune)
-        for number in range(1, rng.randint(*PROJECTS_PER_COMMUNE) + 1):
-            year = rng.choice(self.years)
-            territory = commune
-            if year <= LAST_LEGACY_RECORD_YEAR and old and rng.random() < LEGACY_SHARE:
-                territory = old[rng.randrange(len(old))]
-            status = self.status(rng, year)
-            t = Timeline.draw(rng, year, today)
-            if status == ProjectStatus.PLAN_APPROVED or year == today.year:
-                # This year's work is still under way: nothing after today.
-                t.paying_from = min(t.paying_from, today)
-            place = _village(territory, rng)
-            name = rng.choice(BULK_WORKS).format(place=f"{place}, {_unit_label(territory)}")
-            project = ProjectSpec(
-                code=f"GP-{commune.code:05d}-{year}-{number:02d}",
-                name=name[:255],
-                investor="Ban Quản lý dự án đầu tư xây dựng khu vực",
-                purpose="",
-                kind=ProjectKind.STATE_RECOVERY,
-                territory_id=territory.pk,
-                year=year,
-                status=status,
-                starts_on=t.starts_on,
-                handover_deadline=t.starts_on + timedelta(days=rng.randint(360, 720)),
-                households=[],
-                unit_ids=[territory.pk],
+        return [
+            (f"GP-{commune.code:05d}-{year}-{number:02d}", year)
+            for number, year in enumerate(
+                (rng.choice(self.years) for _ in range(rng.randint(*PROJECTS_PER_COMMUNE))),
+                start=1,
             )
-            decision = _decision_number(rng)
-            project.decisions.append((decision, t.approved_on, DECISION_WORDS))
-            province_code = territory.province_code
-            commune_id = territory.pk
-            village_count = rng.randint(1, 4)
-            villages = [_village(territory, rng) for _ in range(village_count)]
-            paying = status in PAYING_STAGES
-            for i in range(1, rng.randint(*HOUSEHOLDS_PER_PROJECT) + 1):
-                case = _case_status(rng, status)
-                female = rng.random() < 0.3
-                born = rng.randint(1945, 1995)
-                village = villages[rng.randrange(village_count)]
-                residential = rng.random() < (0.3 if ward else 0.12)
-                if residential:
-                    land_type = LandType.ODT if ward else LandType.ONT
-                    recovered = _area(rng.uniform(30, 200))
-                    land = line_amount(recovered, rng.randint(1_000, 20_000) * 1000)
-                else:
-                    land_type = FARM_TYPES[rng.randrange(5)]
-                    recovered = _area(rng.uniform(100, 2_000))
-                    land = line_amount(recovered, rng.randint(40, 150) * 1000)
-                lines = [(Category.LAND, land, "")]
-                for category, note in BULK_CATEGORIES[: rng.randint(0, 2)]:
-                    share = 1.2 if category == Category.STRUCTURES and residential else 0.8
-                    amount = _round_to(int(land * share * rng.random()) + 1000, 1000)
-                    lines.append((category, amount, note))
-                plan = PlanSpec(
-                    PlanKind.ORIGINAL, PlanStatus.APPROVED, decision, t.approved_on, lines
-                )
-                h = HouseholdSpec(
-                    code=f"H{i:03d}",
-                    head_name=_person(rng, female=female),
-                    head_id_number=_cccd(rng, province_code, born, female=female),
-                    phone=_phone(rng),
-                    address=village,
-                    village=village,
-                    commune_id=commune_id,
-                    status=case,
-                    plots=[
-                        (
-                            str(rng.randint(1, 60)),
-                            str(rng.randint(1, 999)),
-                            "",
-                            land_type,
-                            LegalStatus.CERTIFIED,
-                            recovered + _area(rng.uniform(0, 300)),
-                            recovered,
-                        )
-                    ],
-                    plans=[plan],
-                    payments=[],
-                )
-                if case == S.HANDED_OVER:
-                    h.handed_over_on = _between(rng, t.paying_from, t.handed_by)
-                if paying and case in (S.AGREED, *PAID_STATES, S.ENFORCED):
-                    h.payments = _payments(rng, h, t, partial=case == S.AGREED, today=today)
-                project.households.append(h)
-            project.settle_plan()
-            projects.append(project)
-        return projects
+        ]
+
+    def project(
+        self, commune: Territory, old: list[Territory], code: str, year: int
+    ) -> ProjectSpec:
+        rng = self.run.rng(f"clearance:{code}")
+        today = self.today
+        ward = _is_ward(commune)
+        territory = commune
+        if year <= LAST_LEGACY_RECORD_YEAR and old and rng.random() < LEGACY_SHARE:
+            territory = old[rng.randrange(len(old))]
+        status = self.status(rng, year)
+        t = Timeline.draw(rng, year, today)
+        place = _village(territory, rng)
+        name = rng.choice(BULK_WORKS).format(place=f"{place}, {_unit_label(territory)}")
+        project = ProjectSpec(
+            code=code,
+            name=name[:255],
+            investor="Ban Quản lý dự án đầu tư xây dựng khu vực",
+            purpose="",
+            kind=ProjectKind.STATE_RECOVERY,
+            territory_id=territory.pk,
+            year=year,
+            status=status,
+            starts_on=t.starts_on,
+            handover_deadline=t.starts_on + timedelta(days=rng.randint(360, 720)),
+            households=[],
+            unit_ids=[territory.pk],
+        )
+        decision = _decision_number(rng)
+        project.decisions.append((decision, t.approved_on, DECISION_WORDS))
+        province_code = territory.province_code
+        commune_id = territory.pk
+        village_count = rng.randint(1, 4)
+        villages = [_village(territory, rng) for _ in range(village_count)]
+        paying = status in PAYING_STAGES
+        rnd = rng.random
+        for i in range(1, rng.randint(*HOUSEHOLDS_PER_PROJECT) + 1):
+            case = _case_status(rng, status)
+            female = rnd() < 0.3
+            born = 1945 + int(rnd() * 51)
+            village = villages[int(rnd() * village_count)]
+            residential = rnd() < (0.3 if ward else 0.12)
+            if residential:
+                land_type = LandType.ODT if ward else LandType.ONT
+                recovered = _area(30 + rnd() * 170)
+                land = line_amount(recovered, (1_000 + int(rnd() * 19_000)) * 1000)
+            else:
+                land_type = FARM_TYPES[int(rnd() * 5)]
+                recovered = _area(100 + rnd() * 1_900)
+                land = line_amount(recovered, (40 + int(rnd() * 110)) * 1000)
+            lines = [(Category.LAND, land, "")]
+            for category, note in BULK_CATEGORIES[: int(rnd() * 3)]:
+                share = 1.2 if category == Category.STRUCTURES and residential else 0.8
+                amount = _round_to(int(land * share * rnd()) + 1000, 1000)
+                lines.append((category, amount, note))
+            plan = PlanSpec(PlanKind.ORIGINAL, PlanStatus.APPROVED, decision, t.approved_on, lines)
+            h = HouseholdSpec(
+                code=f"H{i:03d}",
+                head_name=_person(rng, female=female),
+                head_id_number=_cccd(rng, province_code, born, female=female),
+                phone=_phone(rng),
+                address=village,
+                village=village,
+                commune_id=commune_id,
+                status=case,
+                plots=[
+                    (
+                        str(1 + int(rnd() * 60)),
+                        str(1 + int(rnd() * 999)),
+                        "",
+                        land_type,
+                        LegalStatus.CERTIFIED,
+                        recovered + _area(rnd() * 300),
+                        recovered,
+                    )
+                ],
+                plans=[plan],
+                payments=[],
+            )
+            if case == S.HANDED_OVER:
+                h.handed_over_on = _between(rng, t.paying_from, t.handed_by)
+            if paying and case in PAYABLE:
+                h.payments = _payments(rng, h, t, partial=case == S.AGREED, today=today)
+            project.households.append(h)
+        project.settle_plan()
+        return project
 
 
 def _bulk(run: GenerationRun) -> dict[str, int]:
@@ -1913,9 +1952,15 @@ def _bulk(run: GenerationRun) -> dict[str, int]:
         drawn = 0
         with transaction.atomic():
             for chunk in run.chunked(communes, 25):
-                projects = [p for c in chunk for p in bulk.commune(c, old.get(c.pk, []))]
-                drawn += len(projects)
-                new = writer.write(projects)
+                wanted = [(c, code, year) for c in chunk for code, year in bulk.codes(c)]
+                have = writer.existing([code for _c, code, _y in wanted])
+                drawn += len(wanted)
+                projects = [
+                    bulk.project(c, old.get(c.pk, []), code, year)
+                    for c, code, year in wanted
+                    if code not in have
+                ]
+                new = writer.write(projects, checked=True)
                 if new:
                     refresh_project_totals(new[0].pk, new[-1].pk)
             delta = {k: v - before.get(k, 0) for k, v in writer.counts.items()}
