@@ -31,7 +31,9 @@ class DashboardIn(Schema):
 
 class FiguresOut(Schema):
     projects: int
-    projects_by_status: dict[str, int] = Field(description="Projects per status code.")
+    projects_by_status: dict[str, int] | None = Field(
+        description="Projects per status code; given for the totals and the years, not per unit."
+    )
     households: int = Field(description="Affected households.")
     households_agreed: int = Field(description="Agreed, paid or handed over.")
     households_paid: int = Field(description="Paid in full or handed over.")
@@ -73,10 +75,11 @@ class DashboardOut(Schema):
     years: list[DashboardYearOut]
 
 
-def figures_out(figures: stats.Figures) -> dict:
+def figures_out(figures: stats.Figures, *, with_statuses: bool = True) -> dict:
+    statuses = {value: n for value, _label, n in figures.statuses}
     return {
         "projects": figures.projects,
-        "projects_by_status": {value: n for value, _label, n in figures.statuses},
+        "projects_by_status": statuses if with_statuses else None,
         "households": figures.households,
         "households_agreed": figures.agreed,
         "households_paid": figures.paid,
@@ -115,7 +118,11 @@ def clearance_dashboard(request, params: Query[DashboardIn]):
         "summary": stats.dashboard_summary(data),
         "totals": figures_out(data.totals),
         "rows": [
-            {"unit": row.territory, "name": row.label, "figures": figures_out(row.figures)}
+            {
+                "unit": row.territory,
+                "name": row.label,
+                "figures": figures_out(row.figures, with_statuses=False),
+            }
             for row in data.rows
         ],
         "years": [{"year": year, "figures": figures_out(f)} for year, f in data.years],

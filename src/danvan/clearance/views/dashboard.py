@@ -24,11 +24,18 @@ def _page_url(filters: stats.DashboardFilters, territory=None) -> str:
     return f"{reverse('clearance:dashboard')}?{urlencode(params)}"
 
 
-def board_url(filters: stats.DashboardFilters, territory=None, **extra) -> str | None:
-    """The project board showing the projects behind a number (same unit, period, status)."""
+def board_base() -> str | None:
     try:
-        base = reverse("clearance:project-list")
+        return reverse("clearance:project-list")
     except NoReverseMatch:  # the board is another slice's page; the numbers then stay plain
+        return None
+
+
+def board_url(
+    base: str | None, filters: stats.DashboardFilters, territory=None, **extra
+) -> str | None:
+    """The project board showing the projects behind a number (same unit, period, status)."""
+    if base is None:
         return None
     params: dict = {}
     if territory is not None:
@@ -93,14 +100,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = stats.dashboard_unit_for_user(user, as_id(request.GET.get("territory")))
     filters, errors = stats.DashboardFilters.from_params(request.GET)
     data = stats.dashboard_for_user(user, filters, unit)
+    page = reverse("clearance:dashboard")
+    board = board_base()
     drill_links = []
     for row in data.rows:
-        row.drill_url = _page_url(filters, row.territory) if row.can_drill else None
+        if row.can_drill:
+            params = {**filters.as_params(), "territory": row.territory.pk}
+            row.drill_url = f"{page}?{urlencode(params)}"
+        else:
+            row.drill_url = None
         # The "directly under" row has no board of its own: the unit's board adds its children.
-        row.board_url = board_url(filters, row.territory) if row.territory else None
+        row.board_url = board_url(board, filters, row.territory) if row.territory else None
         drill_links.append(row.drill_url)
     statuses = [
-        (value, label, n, board_url(filters, unit, status=value))
+        (value, label, n, board_url(board, filters, unit, status=value))
         for value, label, n in data.totals.statuses
     ]
     context = {
@@ -111,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "summary": stats.dashboard_summary(data),
         "statuses": statuses,
-        "board_url": board_url(filters, unit),
+        "board_url": board_url(board, filters, unit),
         "breadcrumb": [
             (u, _page_url(filters, u)) for u in stats.unit_breadcrumb(user, unit) if u != unit
         ],
