@@ -8,7 +8,7 @@ class ClearanceConfig(AppConfig):
     verbose_name = _("Land clearance")
 
     def ready(self) -> None:
-        from danvan.clearance import policies  # noqa: F401  (registers the actions)
+        from danvan.clearance import exports, policies  # noqa: F401  (they register; the worker finds exports by key)
         from danvan.clearance.models import Donation, Household, Project
         from danvan.core import attachments
         from danvan.core.imports import registry as imports
