@@ -902,8 +902,12 @@ HARD_TALKS = (
     "bắt buộc và cưỡng chế thu hồi đất nếu hộ không chấp hành.",
     "Đối thoại lần thứ hai tại UBND {unit}; hộ giữ nguyên ý kiến, đề nghị được bồi thường "
     "theo giá thị trường.",
-    "Vận động hộ nhận tiền bồi thường đã gửi tại Kho bạc Nhà nước và bàn giao mặt bằng.",
 )
+ENFORCED_TALK = (
+    "Vận động hộ nhận tiền bồi thường đã gửi tại Kho bạc Nhà nước và tự tháo dỡ, bàn giao mặt "
+    "bằng trước ngày cưỡng chế."
+)
+ABSENT_TALK = "Đến nhà nhưng gia đình đi vắng; nhờ Trưởng {village} chuyển giấy mời làm việc."
 DONATION_TALKS = (
     "Họp dân tại nhà văn hóa {village}, bàn phương án mở rộng đường theo phương châm "
     "“Nhà nước và Nhân dân cùng làm”.",
@@ -939,14 +943,25 @@ VISIT_COUNT = {
     S.FORCED_INVENTORY: (4, 7), S.AGREED: (2, 4), S.DISAGREED: (4, 8), S.PAID: (2, 4),
     S.HANDED_OVER: (2, 5), S.ENFORCED: (5, 9),
 }  # fmt: skip
-COMPLAINTS = (
-    "Đề nghị xem xét lại đơn giá bồi thường đất ở, cho rằng thấp hơn giá chuyển nhượng thực "
-    "tế trên thị trường.",
-    "Khiếu nại kết quả kiểm đếm thiếu diện tích sân bê tông và một số cây ăn quả.",
-    "Đề nghị được công nhận phần đất vườn liền kề là đất ở để tính bồi thường.",
-    "Đề nghị được bố trí thêm một lô đất tái định cư cho hộ con đã tách khẩu.",
-    "Không đồng ý với mức hỗ trợ chuyển đổi nghề; đề nghị áp dụng hệ số cao hơn.",
-)
+COMPLAINTS = {
+    # Households losing their home ...
+    True: (
+        "Đề nghị xem xét lại đơn giá bồi thường đất ở, cho rằng thấp hơn giá chuyển nhượng "
+        "thực tế trên thị trường.",
+        "Khiếu nại kết quả kiểm đếm thiếu diện tích sân bê tông và tường rào.",
+        "Đề nghị được công nhận phần đất vườn liền kề là đất ở để tính bồi thường.",
+        "Đề nghị được bố trí thêm một lô đất tái định cư cho hộ con đã tách khẩu.",
+    ),
+    # ... and those losing farmland.
+    False: (
+        "Đề nghị xem xét lại đơn giá bồi thường đất nông nghiệp, cho rằng thấp hơn giá "
+        "chuyển nhượng thực tế trên thị trường.",
+        "Khiếu nại kết quả đo đạc, cho rằng diện tích thửa đất bị thu hồi lớn hơn số liệu "
+        "kiểm đếm.",
+        "Không đồng ý với mức hỗ trợ chuyển đổi nghề; đề nghị áp dụng hệ số cao hơn.",
+        "Đề nghị bồi thường thêm cây cối, hoa màu trồng sau ngày kiểm đếm.",
+    ),
+}
 RESOLUTIONS = (
     "UBND thành phố ban hành quyết định giải quyết khiếu nại lần đầu, giữ nguyên phương án "
     "đã phê duyệt; hộ chấp hành.",
@@ -983,6 +998,8 @@ def _visits(
             text = rng.choice(OPENING_TALKS)
         elif last and final == VisitOutcome.AGREED:
             text = rng.choice(CLOSING_TALKS)
+        elif last and status == S.ENFORCED:
+            text = ENFORCED_TALK
         elif final == VisitOutcome.REFUSED and i >= count - 2:
             text = rng.choice(HARD_TALKS)
         else:
@@ -993,6 +1010,8 @@ def _visits(
             else rng.choice((VisitOutcome.CONSIDERING, VisitOutcome.PENDING, VisitOutcome.ABSENT,
                              VisitOutcome.REFUSED))
         )  # fmt: skip
+        if outcome == VisitOutcome.ABSENT and not donation:
+            text = ABSENT_TALK
         hard = status in (S.DISAGREED, S.ENFORCED, S.FORCED_INVENTORY)
         officers = officer_ids + (leader_ids if hard and rng.random() < 0.4 else ())
         follow_up = None
@@ -1001,9 +1020,9 @@ def _visits(
         visits.append(
             VisitSpec(
                 visited_on=day,
-                kind=VisitKind.MEETING if "đối thoại" in text.lower() else (
-                    VisitKind.CALL if outcome == VisitOutcome.ABSENT else VisitKind.VISIT
-                ),
+                kind=VisitKind.MEETING
+                if "đối thoại" in text.lower()
+                else (VisitKind.CALL if "qua điện thoại" in text else VisitKind.VISIT),
                 participants=rng.choice(PARTICIPANTS).format(village=village, unit=unit),
                 discussed=text.format(project=project_name, village=village, unit=unit),
                 outcome=outcome,
@@ -1307,16 +1326,17 @@ class TamKy:
         born = rng.randint(1942, 1990)
         village = _village(territory, rng)
         head = _person(rng, female=female)
+        # The street or group below the village; pages show it with the village.
         if _is_ward(territory):
-            address = f"Số {rng.randint(2, 260)} {rng.choice(TAM_KY_STREETS)}, {village}"
+            address = f"Số {rng.randint(2, 260)} {rng.choice(TAM_KY_STREETS)}"
         else:
-            address = f"{village[:1].upper()}{village[1:]}"
+            address = f"Tổ {rng.randint(1, 9)}"
         return HouseholdSpec(
             code=f"H{number:03d}",
             head_name=head,
             head_id_number=_cccd(rng, TAM_KY_PROVINCE_CODE, born, female=female),
             phone=_phone(rng) if rng.random() < 0.9 else "",
-            address=f"{address}, {_unit_label(territory)}",
+            address=address,
             village=village,
             commune_id=territory.pk,
             status=status,
@@ -1451,10 +1471,12 @@ class TamKy:
                 officer_ids=self.officers_for(unit_territory),
                 leader_ids=(leader,) if leader else (),
             )
-            self.complaints(rng, h, t, project.year)
+            self.complaints(rng, h, t, project.year, residential=money.residential)
         project.settle_plan()
 
-    def complaints(self, rng: random.Random, h: HouseholdSpec, t: Timeline, year: int) -> None:
+    def complaints(
+        self, rng: random.Random, h: HouseholdSpec, t: Timeline, year: int, *, residential: bool
+    ) -> None:
         chance = {S.DISAGREED: 0.35, S.ENFORCED: 0.8, S.FORCED_INVENTORY: 0.3}.get(h.status, 0.01)
         if h.status in (S.NOT_CONTACTED, S.PERSUADING) or rng.random() >= chance:
             return
@@ -1465,11 +1487,17 @@ class TamKy:
                                  ComplaintStatus.WITHDRAWN))  # fmt: skip
             done = min(received + timedelta(days=rng.randint(20, 90)), self.today)
             h.complaints.append(
-                (received, rng.choice(COMPLAINTS), status, rng.choice(RESOLUTIONS), done)
+                (
+                    received,
+                    rng.choice(COMPLAINTS[residential]),
+                    status,
+                    rng.choice(RESOLUTIONS),
+                    done,
+                )
             )
         else:
             status = rng.choice((ComplaintStatus.RECEIVED, ComplaintStatus.HANDLING))
-            h.complaints.append((received, rng.choice(COMPLAINTS), status, "", None))
+            h.complaints.append((received, rng.choice(COMPLAINTS[residential]), status, "", None))
 
     def people_project(
         self, rng: random.Random, year: int, number: int, size: int, task_force_id: int
@@ -1540,7 +1568,8 @@ class TamKy:
                                     "Hỗ trợ tháo dỡ, làm lại tường rào, cổng ngõ")],
                         )
                     )  # fmt: skip
-                donated_on = _between(rng, t.notice_on, t.approved_on)
+                # Given in the project's year: the road is built with what was given.
+                donated_on = _between(rng, t.notice_on, min(t.approved_on, date(year, 12, 31)))
                 h.donation = [works_kind, name, donated_on]  # completed below
                 if case == S.HANDED_OVER:
                     h.handed_over_on = _between(rng, donated_on, t.handed_by)
@@ -1568,6 +1597,7 @@ class TamKy:
     def donations(self, projects: list[ProjectSpec], rng: random.Random) -> None:
         """Donated areas and values, scaled to the city's reported totals."""
         donors = [(p, h) for p in projects for h in p.households if h.donation is not None]
+        unit_names = {c.pk: _unit_label(c) for c in self.legacy}
         weights = [rng.uniform(40, 230) for _ in donors]
         scale = float(TAM_KY_DONATED_AREA) / sum(weights)
         areas = [_area(w * scale) for w in weights]
@@ -1580,7 +1610,7 @@ class TamKy:
             thanked = donated_on + timedelta(days=rng.randint(10, 45))
             h.donation = (
                 f"Hộ {'bà' if h.female else 'ông'} {h.head_name}",
-                h.address,
+                f"{h.address}, {h.village}, {unit_names[h.commune_id]}",
                 area,
                 value,
                 works_kind,
@@ -1745,7 +1775,7 @@ class TamKy:
                     h.status_note = "Hộ chưa đồng ý đơn giá bồi thường."
                     if rng.random() < 0.4:
                         h.complaints.append(
-                            (_between(rng, t.approved_on, today), rng.choice(COMPLAINTS),
+                            (_between(rng, t.approved_on, today), rng.choice(COMPLAINTS[money.residential]),
                              ComplaintStatus.HANDLING, "", None)
                         )  # fmt: skip
                 project.households.append(h)
