@@ -1939,7 +1939,7 @@ class Bulk:
                 head_name=_person(rng, female=female),
                 head_id_number=_cccd(rng, province_code, born, female=female),
                 phone=_phone(rng),
-                address=village,
+                address=f"Tổ {1 + int(rnd() * 12)}",
                 village=village,
                 commune_id=commune_id,
                 status=case,
