@@ -200,3 +200,13 @@ def test_api_several_grants_list_each_granted_unit(api, records):
     assert {r["unit"]["id"] for r in body["rows"]} == {records["c1b"].pk, records["p2"].pk}
     assert body["totals"]["projects"] == sum(r["figures"]["projects"] for r in body["rows"])
     assert format_number(body["totals"]["projects"]) in body["summary"]
+
+
+def test_page_without_any_record_still_renders(client, country):  # noqa: F811
+    officer = user_with_role("officer", country["c2a"])
+
+    response = page(client, officer)
+
+    assert response.status_code == 200
+    assert response.context["totals"].projects == 0
+    assert response.context["money_chart"] is None

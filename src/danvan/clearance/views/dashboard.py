@@ -48,8 +48,9 @@ def board_url(
     return f"{base}?{urlencode(params)}" if params else base
 
 
-def _units_chart(dashboard: stats.Dashboard, links: list[str | None]):
-    rows = dashboard.rows
+def _units_chart(dashboard: stats.Dashboard):
+    # Units with nothing to show would only lengthen the chart; the table still lists them.
+    rows = [r for r in dashboard.rows if r.figures.approved_total or r.figures.paid_total]
     return bar_chart(
         categories=[r.label for r in rows],
         series=[
@@ -59,7 +60,7 @@ def _units_chart(dashboard: stats.Dashboard, links: list[str | None]):
         title=_("Approved compensation by unit: paid and still to pay"),
         horizontal=True,
         value_format=format_money_short,
-        link_for=lambda i: links[i],
+        link_for=lambda i: rows[i].drill_url,
         category_label=_("Unit"),
     )
 
@@ -102,7 +103,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = stats.dashboard_for_user(user, filters, unit)
     page = reverse("clearance:dashboard")
     board = board_base()
-    drill_links = []
     for row in data.rows:
         if row.can_drill:
             params = {**filters.as_params(), "territory": row.territory.pk}
@@ -111,7 +111,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             row.drill_url = None
         # The "directly under" row has no board of its own: the unit's board adds its children.
         row.board_url = board_url(board, filters, row.territory) if row.territory else None
-        drill_links.append(row.drill_url)
     statuses = [
         (value, label, n, board_url(board, filters, unit, status=value))
         for value, label, n in data.totals.statuses
@@ -119,6 +118,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "dashboard": data,
         "totals": data.totals,
+        "household_steps": [
+            (_("Agreed"), data.totals.agreed, data.totals.agreed_percent),
+            (_("Paid"), data.totals.paid, data.totals.paid_percent),
+            (_("Handed over"), data.totals.handed_over, data.totals.handed_over_percent),
+        ],
         "unit": unit,
         "filters": filters,
         "errors": errors,
@@ -130,7 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "show_country": scope.scope_paths(user, stats.VIEW) is None and unit is not None,
         "country_url": _page_url(filters),
-        "units_chart": _units_chart(data, drill_links),
+        "units_chart": _units_chart(data),
         "money_chart": _money_chart(data) if data.years else None,
         "households_chart": _households_chart(data) if data.years else None,
     }
