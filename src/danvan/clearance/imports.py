@@ -18,6 +18,7 @@ the households touched are recomputed from their lines per chunk, and those of t
 at the end.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,6 +60,7 @@ from danvan.core.imports.schema import (
     RowErrors,
     display_value,
 )
+from danvan.core.personal import mask_id_number, mask_phone
 from danvan.core.templatetags.vn import format_money
 
 CHUNK = 2000
@@ -74,6 +76,12 @@ HOUSEHOLD_FIELDS = (
 )  # fmt: skip
 PERSONAL_FIELDS = {"head_id_number", "phone"}
 PLOT_FIELDS = ("certificate_number", "land_type", "total_area", "recovered_area")
+# Plain values of the defaults new rows take (an enum member's .value is a slow attribute).
+NEW_STATUS = CaseStatus.NOT_CONTACTED.value
+DEFAULT_LAND = LandType.ODT.value
+CERTIFIED = LegalStatus.CERTIFIED.value
+ORIGINAL = PlanKind.ORIGINAL.value
+DRAFT = PlanStatus.DRAFT.value
 
 
 # --- Parsers ----------------------------------------------------------------------------------
@@ -527,8 +535,6 @@ class HouseholdImport(ProjectLookupMixin, ImportSchema):
     def preview_row(self, row: ParsedRow) -> list[str]:
         cells = super().preview_row(row)
         # Personal numbers stay masked in the preview, as everywhere else.
-        from danvan.core.personal import mask_id_number, mask_phone
-
         keys = [c.key for c in self.columns]
         values = row.values
         cells[keys.index("head_id_number")] = mask_id_number(values["head_id_number"])
@@ -652,7 +658,7 @@ class _HouseholdWriter:
             data[-1] = group.fields["commune_id"]
             area = sum((p["recovered_area"] for p in group.plots.values()), Decimal(0))
             rows.append([
-                group.project_id, *data, CaseStatus.NOT_CONTACTED.value, "", "", "",
+                group.project_id, *data, NEW_STATUS, "", "", "",
                 _search_name(group.fields), 0, 0, area, 0, 1, now, now,
             ])  # fmt: skip
         ids = insert_returning_ids(
@@ -671,7 +677,7 @@ class _HouseholdWriter:
             for (sheet, number), plot in group.plots.items():
                 plot_rows.append([
                     pk, sheet, number, plot["certificate_number"] or "",
-                    plot["land_type"] or LandType.ODT.value, LegalStatus.CERTIFIED.value,
+                    plot["land_type"] or DEFAULT_LAND, CERTIFIED,
                     plot["total_area"], plot["recovered_area"],
                 ])  # fmt: skip
             clean = {c: a for c, a in group.amounts.items() if a}
@@ -962,10 +968,7 @@ def _insert_plans(plans: list[tuple[int, dict[str, int]]], now) -> list[int]:
     plan_ids = insert_returning_ids(
         CompensationPlan,
         ["household_id", "kind", "status", "decision_number", "note", "created_at"],
-        [
-            [household_id, PlanKind.ORIGINAL.value, PlanStatus.DRAFT.value, "", "", now]
-            for household_id, _clean in plans
-        ],
+        [[household_id, ORIGINAL, DRAFT, "", "", now] for household_id, _clean in plans],
     )
     insert_many(
         PlanLine,
@@ -987,15 +990,16 @@ def _search_name(data: dict[str, Any]) -> str:
 # --- Inventory ----------------------------------------------------------------------------------
 
 
+_QUANTITY_TEXT = re.compile(r"^([\d.,]+)\s*(\D.*)?$")
+
+
 def quantity_with_unit(value: Any) -> tuple[Decimal, str]:
     """'120,5 m2' -> (120.5, 'm²'); '3 cây' -> (3, 'cây'); numeric cells have no unit."""
     unit = ""
     if isinstance(value, str):
-        text = parsers.text(value)
-        number, _space, rest = text.partition(" ")
-        if rest:
-            unit = rest
-            value = number
+        match = _QUANTITY_TEXT.match(parsers.text(value))
+        if match and match.group(2):
+            value, unit = match.group(1), match.group(2)
     number = parsers.non_negative_decimal(value)
     if number <= 0:
         raise ParseError(_("Enter a quantity greater than zero."))

@@ -577,3 +577,23 @@ def test_inventory_rows_need_a_listed_household_and_a_right_amount(
     assert "has no household H999" in messages["Household code"]
     assert "Tiền mặt" in messages["Category"]
     assert not InventoryItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("120,5 m2", (Decimal("120.5"), "m²")),
+        ("120,5m2", (Decimal("120.5"), "m²")),
+        ("12 cây", (Decimal("12"), "cây")),
+        ("1.234,5", (Decimal("1234.5"), "")),
+        (7.5, (Decimal("7.5"), "")),
+    ],
+)
+def test_a_quantity_may_carry_its_unit(cell, expected):
+    assert imports.quantity_with_unit(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["0", "nhiều", "1,234 m2"])
+def test_a_quantity_must_be_a_positive_number_with_two_decimals(cell):
+    with pytest.raises(ParseError):
+        imports.quantity_with_unit(cell)
