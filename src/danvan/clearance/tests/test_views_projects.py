@@ -115,6 +115,16 @@ def test_board_filters_by_status_year_kind_search_and_unit(as_user, people):
     ]
 
 
+def test_board_takes_the_dashboards_period(as_user, people):
+    for year in (2021, 2022, 2023, 2024):
+        ProjectFactory(territory=people["commune"], code=f"DA-{year}", year=year)
+    client = as_user(people["viewer"])
+
+    codes = board_codes(client.get(BOARD, {"year_from": "2022", "year_to": "2023"}))
+
+    assert sorted(codes) == ["DA-2022", "DA-2023"]
+
+
 def test_board_htmx_answers_with_the_table_only(as_user, people):
     ProjectFactory(territory=people["commune"], code="DA-HX")
 

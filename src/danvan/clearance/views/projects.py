@@ -45,7 +45,7 @@ VIEW = "clearance.view"
 SEARCH_COUNT_LIMIT = 1000
 PLOTS_SHOWN = 100
 VISITS_SHOWN = 15
-BOARD_FILTERS = ("q", "status", "kind", "year")
+BOARD_FILTERS = ("q", "status", "kind", "year", "year_from", "year_to")
 HOUSEHOLD_FILTERS = ("hq", "hstatus", "complaints", "outstanding")
 
 
@@ -72,13 +72,20 @@ def board_territory(request: HttpRequest):
 
 def board_filters(request: HttpRequest, territory) -> selectors.ProjectFilters:
     get = request.GET
-    year = as_id(get.get("year"))
+
+    def year(key: str) -> int | None:
+        value = as_id(get.get(key))
+        return value if value and 2000 <= value <= 2100 else None
+
+    # The dashboard links here with a period (year_from, year_to); the board's own filter is one year.
     return selectors.ProjectFilters(
         query=get.get("q", "")[:200],
         territory=territory,
         status=get.get("status", "") if get.get("status") in ProjectStatus.values else "",
         kind=get.get("kind", "") if get.get("kind") in ProjectKind.values else "",
-        year=year if year and 2000 <= year <= 2100 else None,
+        year=year("year"),
+        year_from=year("year_from"),
+        year_to=year("year_to"),
     )
 
 
