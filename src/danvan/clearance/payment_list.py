@@ -148,7 +148,11 @@ def build_payment_list(project: Project, *, issued_on: date | None = None) -> Of
         )
     totals = PaymentTotals(len(payments), len({p.household_id for p in payments}), total)
     rows.append(["", "", _("Total"), "", "", "", format_number(total)])
-    committee = _("PEOPLE'S COMMITTEE OF %(unit)s") % {"unit": project.territory.name.upper()}
+    # "ỦY BAN NHÂN DÂN" above the unit's name, as the committee's header is usually set.
+    committee = _("PEOPLE'S COMMITTEE OF %(unit)s") % {
+        "unit": "\n" + project.territory.name.upper()
+    }
+    committee = re.sub(r"\s*\n\s*", "\n", committee)
     task_force = project.task_force
     leader = task_force.leader if task_force is not None else None
     decisions = "; ".join(
