@@ -21,20 +21,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear, StrIndex, Substr
-from django.http import Http404
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from danvan.clearance.models import Donation, Project, ProjectStatus
-from danvan.core import scope
+from danvan.core import drilldown, scope
 from danvan.core.templatetags.vn import format_area, format_money_short, format_number
-from danvan.territories.models import Era, Territory
 from danvan.territories.models import Level as TerritoryLevel
+from danvan.territories.models import Territory
 
 VIEW = "clearance.view"
 # Today's tree starts here; the country is the unit above the provinces.
-COUNTRY_PATH = f"{Era.CURRENT}/"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 ZERO_AREA = Decimal("0")
 
@@ -208,58 +206,11 @@ class Dashboard:
 
 
 def dashboard_unit_for_user(user, territory_id: int | None = None) -> Territory | None:
-    """The unit asked for when it is a current unit in the user's scope (anything else is
-    404); by default the user's whole scope (None when that is the country or several units)."""
-    units = Territory.objects.filter(era=Era.CURRENT).select_related("parent")
-    if territory_id is not None:
-        unit = scope.filter(user, VIEW, units.filter(pk=territory_id), via=None).first()
-        if unit is None:
-            raise Http404
-        return unit
-    paths = scope.scope_paths(user, VIEW)
-    if paths is None or len(paths) != 1:
-        return None
-    return units.filter(path=paths[0]).first()
+    return drilldown.unit_for_user(user, VIEW, territory_id)
 
 
 def unit_breadcrumb(user, unit: Territory | None) -> list[Territory]:
-    """The units above `unit` the user may also open, top first, ending with `unit`."""
-    chain = []
-    while unit is not None:
-        chain.append(unit)
-        unit = unit.parent
-    return [u for u in reversed(chain) if scope.can(user, VIEW, u)]
-
-
-def _child_units(user, unit: Territory | None) -> list[Territory]:
-    if unit is not None:
-        children = Territory.objects.filter(parent=unit, era=Era.CURRENT)
-    else:
-        paths = scope.scope_paths(user, VIEW)
-        if paths is None:
-            children = Territory.objects.filter(era=Era.CURRENT, level=TerritoryLevel.PROVINCE)
-        else:
-            # Several grants: one row per granted unit.
-            children = Territory.objects.filter(path__in=paths)
-    return list(children.order_by("code", "id"))
-
-
-def _child_key(user, unit: Territory | None):
-    """SQL expression: the path of the row a record counts in."""
-    lookup = "territory__scope_path"
-    paths = scope.scope_paths(user, VIEW) if unit is None else None
-    if unit is None and paths is not None:
-        # Granted units may sit at different depths: a short CASE over the few grants.
-        return Case(
-            *(When(**{f"{lookup}__under": p}, then=Value(p)) for p in paths),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    prefix = COUNTRY_PATH if unit is None else unit.path
-    below = Substr(lookup, len(prefix) + 1)
-    # Up to and including the next "/" below the prefix; the prefix itself when there is none.
-    length = Value(len(prefix), output_field=IntegerField()) + StrIndex(below, Value("/"))
-    return Substr(lookup, 1, length, output_field=CharField())
+    return drilldown.unit_breadcrumb(user, VIEW, unit)
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -293,7 +244,7 @@ def dashboard_donations(user, filters: DashboardFilters, unit: Territory | None)
 
 def dashboard_for_user(user, filters: DashboardFilters, unit: Territory | None) -> Dashboard:
     """All the dashboard's figures: per child unit, per year and in total, within scope."""
-    key = _child_key(user, unit)
+    key = drilldown.child_key(user, VIEW, unit)
     projects = dashboard_projects(user, filters, unit)
     project_sums = {name: Sum(column) for name, column in PROJECT_SUMS.items()}
     donations = dashboard_donations(user, filters, unit)
@@ -318,7 +269,7 @@ def dashboard_for_user(user, filters: DashboardFilters, unit: Territory | None) 
         by_year[group["given_in"]].add_donations(group["n"], group["area"], group["value"])
 
     rows = []
-    children = _child_units(user, unit)
+    children = drilldown.child_units(user, VIEW, unit)
     for child in children:
         rows.append(
             DashboardRow(
