@@ -150,6 +150,13 @@ class ProjectForm(TerritoryPickerMixin, forms.Form):
     task_force = forms.ModelChoiceField(
         label=_("Task force"), queryset=None, required=False, empty_label=_("— none —")
     )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Other communes affected"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several. The unit in charge is always included."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, instance=None, task_forces: QuerySet, **kwargs) -> None:
@@ -161,10 +168,31 @@ class ProjectForm(TerritoryPickerMixin, forms.Form):
                 **{name: getattr(instance, name) for name in PROJECT_INITIAL},
                 "territory": instance.territory_id,
                 "task_force": instance.task_force_id,
+                "units": [u.pk for u in instance.units.all() if u.pk != instance.territory_id],
             }
         kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
         self.fields["task_force"].queryset = task_forces
+        self.fields["units"].queryset = self._commune_choices()
+
+    def _commune_choices(self) -> QuerySet:
+        """Today's communes in the user's scope, plus the ones an edited project already lists
+        (a 2021-2023 project keeps the units of that time)."""
+        from danvan.core import scope
+        from danvan.territories.models import Era, Level, Territory
+
+        communes = scope.filter(
+            self.user,
+            self.territory_action,
+            Territory.objects.filter(era=Era.CURRENT, level=Level.COMMUNE),
+            via=None,
+        )
+        if self.instance is not None:
+            kept = scope.filter(
+                self.user, self.territory_action, self.instance.units.all(), via=None
+            )
+            communes = communes | kept
+        return communes.order_by("search_name", "id")
 
     def picker_units(self):
         units = super().picker_units()
@@ -185,7 +213,7 @@ class ProjectForm(TerritoryPickerMixin, forms.Form):
             self[n]
             for n in (
                 "planned_area", "planned_households", "budget", "starts_on", "handover_deadline",
-                "task_force",
+                "task_force", "units",
             )
         ]  # fmt: skip
 

@@ -190,6 +190,26 @@ def test_officer_creates_a_project_with_vietnamese_numbers(as_user, people):
     assert list(project.units.all()) == [people["commune"]]
 
 
+def test_a_project_can_touch_several_communes_in_scope_only(as_user, people):
+    province = people["commune"].parent
+    officer = user_with_role("officer", province)
+    neighbour = CommuneFactory(parent=province, name="Phường Hương Trà")
+    outside = CommuneFactory(name="Xã ngoài phạm vi")
+    client = as_user(officer)
+    url = reverse("clearance:project-create")
+
+    refused = client.post(url, project_post(people["commune"], units=[str(outside.pk)]))
+    assert refused.status_code == 400
+    assert not Project.objects.exists()
+
+    client.post(url, project_post(people["commune"], units=[str(neighbour.pk)]))
+    project = Project.objects.get(code="DA-2025-01")
+    assert {u.pk for u in project.units.all()} == {people["commune"].pk, neighbour.pk}
+    # The edit form offers the same choice again, already ticked.
+    edit = client.get(reverse("clearance:project-edit", args=[project.pk]))
+    assert f'<option value="{neighbour.pk}" selected>' in edit.text
+
+
 def test_project_form_shows_errors_inline_and_saves_nothing(as_user, people):
     ProjectFactory(territory=people["commune"], code="DA-TAKEN")
     client = as_user(people["officer"])

@@ -213,14 +213,6 @@ def _detail_with_errors(request: HttpRequest, project: Project, **forms) -> Http
 # --- Create and edit ----------------------------------------------------------------------------
 
 
-def _units_after(project: Project | None, territory) -> list:
-    """Communes the project touches: kept on an edit, with the unit in charge swapped in."""
-    if project is None:
-        return [territory]
-    units = [u for u in project.units.all() if u.pk != project.territory_id]
-    return [territory, *units]
-
-
 def _edit(request: HttpRequest, project: Project | None) -> HttpResponse:
     form = ProjectForm(
         request.POST or None,
@@ -232,7 +224,9 @@ def _edit(request: HttpRequest, project: Project | None) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.to_data(units=_units_after(project, form.cleaned_data["territory"]))
+            territory = form.cleaned_data["territory"]
+            chosen = [u for u in form.cleaned_data.get("units") or [] if u.pk != territory.pk]
+            data = form.to_data(units=[territory, *chosen])
             try:
                 if project is None:
                     saved = services.project_create(data=data, actor=request.user)
