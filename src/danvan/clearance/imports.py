@@ -213,10 +213,12 @@ class ProjectLookupMixin:
         found = self._projects.get(value)
         if found is None:
             code = parsers.text(value)
-            row = (
-                scope.filter(self.actor, self.action, Project.objects.filter(code__iexact=code))
-                .values_list("id", "code", "territory_id")
-                .first()
+            visible = scope.filter(self.actor, self.action, Project.objects.all())
+            fields = ("id", "code", "territory_id")
+            # The exact code uses the unique index; a code typed in another case falls back to
+            # a scan, once per spelling.
+            row = visible.filter(code=code).values_list(*fields).first() or (
+                visible.filter(code__iexact=code).values_list(*fields).first()
             )
             # An unknown code and a project outside the user's scope read the same, so the
             # message tells nothing about projects the user may not see.

@@ -28,6 +28,12 @@ from danvan.clearance.models import (
 )
 
 ZERO_AREA = Decimal("0")
+CENTI = Decimal("0.01")
+
+
+def _area(value) -> Decimal:
+    """An area sum as stored (two decimals): SQLite adds decimals as floating point."""
+    return Decimal(value or 0).quantize(CENTI)
 
 
 def household_sums(household_ids: Iterable[int]) -> dict[int, dict]:
@@ -57,7 +63,7 @@ def household_sums(household_ids: Iterable[int]) -> dict[int, dict]:
         .annotate(total=Sum("recovered_area"))
     )
     for pk, total in areas:
-        sums[pk]["recovered_area"] = total or ZERO_AREA
+        sums[pk]["recovered_area"] = _area(total)
     complaints = (
         Complaint.objects.filter(household_id__in=ids, status__in=OPEN_COMPLAINT_STATES)
         .values_list("household_id")
@@ -95,6 +101,7 @@ def project_sums(project_ids: Iterable[int]) -> dict[int, dict]:
     }  # fmt: skip
     sums = {pk: dict(empty) for pk in ids}
     for row in rows:
+        row["recovered_area"] = _area(row["recovered_area"])
         sums[row.pop("project_id")] = row
     return sums
 

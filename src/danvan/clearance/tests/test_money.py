@@ -200,3 +200,20 @@ def test_check_command_finds_a_total_that_drifted(people):
     Household.objects.filter(pk=household.pk).update(approved_total=99_000_000)
     with pytest.raises(CommandError, match="stored totals differ"):
         call_command("check_clearance")
+
+
+def test_area_sums_stay_exact_to_the_hundredth(people):
+    """SQLite adds decimals as floating point: ten times 0,1 m² must still make 1,00 m²."""
+    project = ProjectFactory(territory=people["commune"])
+    for _n in range(10):
+        households.plot_save(
+            household=HouseholdFactory(project=project),
+            data=households.PlotData("7", "1", Decimal("100"), Decimal("0.1")),
+            actor=people["officer"],
+        )
+    project.refresh_from_db()
+    assert project.recovered_area == Decimal("1.00")
+    # The computed sum comes back as stored, to the hundredth, on every database.
+    computed = totals.project_sums([project.pk])[project.pk]["recovered_area"]
+    assert computed.as_tuple().exponent == -2
+    assert totals.check([project.pk]) == []
