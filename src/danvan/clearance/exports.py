@@ -19,8 +19,6 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from danvan.audit import services as audit
-from danvan.audit.models import Action
 from danvan.clearance import selectors
 from danvan.clearance.models import (
     CaseStatus,
@@ -343,21 +341,14 @@ def wants_personal(params: dict[str, Any]) -> bool:
 
 
 def _log_personal_views(user, households: list[Household], project: Project) -> None:
-    """One audit row per household whose numbers were exported in full (as core.personal does
-    for one household on screen), written in one call per chunk."""
-    audit.record(
-        [
-            audit.Change(
-                action=Action.VIEW_PERSONAL,
-                obj=household,
-                territory_id=project.territory_id,
-                changes={"fields": ["head_id_number", "phone"]},
-                reason=_("Export of the household list of project %(code)s")
-                % {"code": project.code},
-            )
-            for household in households
-        ],
-        actor=user,
+    """One audit row per household whose numbers were exported in full, one write per chunk."""
+    personal.reveal_many(
+        user,
+        PERSONAL,
+        households,
+        territory=project.territory,
+        fields=["head_id_number", "phone"],
+        reason=_("Export of the household list of project %(code)s") % {"code": project.code},
     )
 
 

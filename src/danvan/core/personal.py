@@ -50,16 +50,26 @@ def reveal(user, action: str, obj, *, territory, fields: Iterable[str], reason: 
 
     Raises PermissionDenied when the role does not allow it; nothing is logged then.
     """
+    reveal_many(user, action, [obj], territory=territory, fields=fields, reason=reason)
+
+
+def reveal_many(
+    user, action: str, objs: Iterable, *, territory, fields: Iterable[str], reason: str = ""
+) -> None:
+    """`reveal` for many records of one unit at once (an export): one audit row each, one write."""
     scope.require(user, action, territory)
+    fields = sorted(fields)
     with transaction.atomic():
         audit.record(
             [
                 audit.Change(
                     action=Action.VIEW_PERSONAL,
                     obj=obj,
-                    changes={"fields": sorted(fields)},
+                    territory_id=territory.pk,
+                    changes={"fields": fields},
                     reason=reason,
                 )
+                for obj in objs
             ],
             actor=user,
         )
