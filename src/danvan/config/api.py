@@ -162,6 +162,8 @@ def _mount() -> None:
     api.add_router("/public/models", "danvan.initiatives.api_showcase.public_router")
     api.add_router("/models", initiatives_router)
     api.add_router("/clearance", "danvan.clearance.api.router")
+    api.add_router("/dialogues", "danvan.dialogues.api.router")
+    api.add_router("/public/petitions", "danvan.dialogues.api.portal.router")
 
 
 _mount()

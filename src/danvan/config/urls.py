@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("danvan.audit.urls")),
     path("models/", include("danvan.initiatives.urls")),
     path("clearance/", include("danvan.clearance.urls")),
+    path("dialogues/", include("danvan.dialogues.urls")),
+    path("public/petitions/", include("danvan.dialogues.public_urls")),
     path(
         "public/models/",
         include((public_initiative_urls, "initiatives_public"), namespace="showcase"),

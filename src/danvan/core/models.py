@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -190,3 +192,71 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type} {self.period}: {self.last_number}"
+
+
+class Notification(models.Model):
+    """One message for one user: shown in the app, and e-mailed when `email_wanted`.
+
+    `key` makes a notification idempotent: the same reminder for the same record and day can be
+    produced any number of times (a task run twice, a worker restarted) and is stored once.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="notification_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["emailed_at"], condition=Q(email_wanted=True), name="notification_mail"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PeriodicRun(models.Model):
+    """The last time slot a periodic task was enqueued for; workers race to advance it."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    slot = models.BigIntegerField(default=-1)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot}"
+
+
+class RateCounter(models.Model):
+    """Hits of one key (an IP, a device) in one fixed window; shared by every app server."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_age")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start}: {self.count}"

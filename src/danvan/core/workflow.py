@@ -124,16 +124,20 @@ def apply(
     reason: str = "",
     expected_version: int | None = None,
     extra: dict[str, Any] | None = None,
+    on_behalf_of_citizen: bool = False,
 ) -> models.Model:
     """Perform transition `name` on `obj`; returns the refreshed object.
 
     `extra` sets other fields in the same UPDATE (the level a proposal asks for, a note) and is
     recorded in the same audit row, so the step and what it carried cannot be told apart.
+    `on_behalf_of_citizen` skips the scope check for a step a citizen takes on the public portal
+    (disputing an answer): they hold no grant, and the caller has checked their tracking code.
     """
     from danvan.audit import services as audit
 
     step = workflow.get(name)
-    scope.require(actor, step.action, workflow.territory_of(obj))
+    if not on_behalf_of_citizen:
+        scope.require(actor, step.action, workflow.territory_of(obj))
     reason = (reason or "").strip()
     if step.requires_reason and not reason:
         raise DomainError(
@@ -144,7 +148,8 @@ def apply(
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=obj.pk)
         # The row may have moved to another unit since `obj` was loaded; judge the row as it is.
-        scope.require(actor, step.action, workflow.territory_of(current))
+        if not on_behalf_of_citizen:
+            scope.require(actor, step.action, workflow.territory_of(current))
         state = getattr(current, workflow.state_field)
         version = getattr(current, workflow.version_field)
         if expected_version is not None and expected_version != version:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.initiatives",
     "danvan.clearance",
+    "danvan.dialogues",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ def mailer_from_env() -> dict:
 
 MAILERS = {"default": mailer_from_env()}
 DEFAULT_FROM_EMAIL = os.environ.get("DANVAN_FROM_EMAIL", "danvan@localhost")
+# Links in e-mails need the public address of the site.
+DANVAN_SITE_URL = os.environ.get("DANVAN_SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = int(os.environ.get("DANVAN_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,7 +1,11 @@
 """`danvan worker`: run queued background tasks (imports, exports, reports)."""
 
+import threading
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from danvan.core import schedule
 
 
 class Command(BaseCommand):
@@ -19,11 +23,23 @@ class Command(BaseCommand):
             "--queue-name", default="*", help="Queues to serve, comma-separated (default: all)."
         )
         parser.add_argument(
+            "--no-clock",
+            action="store_true",
+            help="Do not enqueue periodic tasks (reminders, digests) from this worker.",
+        )
+        parser.add_argument(
             "--max-tasks", type=int, default=None, help="Exit after this many tasks."
         )
 
     def handle(
-        self, *args, batch: bool, interval: float, queue_name: str, max_tasks: int | None, **options
+        self,
+        *args,
+        batch: bool,
+        interval: float,
+        queue_name: str,
+        max_tasks: int | None,
+        no_clock: bool = False,
+        **options,
     ) -> None:
         worker_options = {
             "batch": batch,
@@ -37,4 +53,14 @@ class Command(BaseCommand):
         }
         if max_tasks:
             worker_options["max_tasks"] = max_tasks
-        call_command("db_worker", **worker_options)
+        stop = threading.Event()
+        if not batch and not no_clock:
+            # Periodic work is enqueued by every worker's clock; core.schedule makes sure each
+            # time slot is enqueued once however many workers run.
+            threading.Thread(
+                target=schedule.run_forever, args=(stop,), name="danvan-clock", daemon=True
+            ).start()
+        try:
+            call_command("db_worker", **worker_options)
+        finally:
+            stop.set()
