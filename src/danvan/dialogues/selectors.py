@@ -135,7 +135,7 @@ def similar_petitions(
         petitions_visible(user)
         .filter(
             territory_id=petition.territory_id, category=petition.category, received_at__gte=since
-        )  # fmt: skip
+        )
         .exclude(pk=petition.pk)
         .exclude(status__in=HIDDEN_STATES)
         .only("pk", "code", "title", "status", "search_text", "received_at", "deadline")

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(territory, **kw):
-    values = dict(
-        title="Đèn đường hỏng",
-        content="Đèn đường ở tổ 3 đã hỏng hơn một tháng nay, rất tối.",
-        category=Category.INFRASTRUCTURE,
-        channel=Channel.RECEPTION,
-        territory=territory,
-        submitter_name="Trần Văn A",
-    )
+    values = {
+        "title": "Đèn đường hỏng",
+        "content": "Đèn đường ở tổ 3 đã hỏng hơn một tháng nay, rất tối.",
+        "category": Category.INFRASTRUCTURE,
+        "channel": Channel.RECEPTION,
+        "territory": territory,
+        "submitter_name": "Trần Văn A",
+    }
     values.update(kw)
     return svc.PetitionData(**values)
 
