@@ -157,6 +157,7 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/jobs", core_router)
+    api.add_router("/notifications", "danvan.core.notifications_api.router")
     api.add_router("/attachments", "danvan.core.attachments_api.router")
     api.add_router("/models-statistics", "danvan.initiatives.api_showcase.statistics_router")
     api.add_router("/public/models", "danvan.initiatives.api_showcase.public_router")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from danvan.core import current_territory, scope
+from danvan.core import current_territory, notifications, scope
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,10 +13,12 @@ def navigation(request: HttpRequest) -> dict:
         "commission_name": settings.DANVAN_COMMISSION_NAME,
         "current_territory": territory,
         "territory_breadcrumb": current_territory.breadcrumb(territory),
+        "unread_notifications": notifications.unread_count(user),
         "nav": {
             "organisations": scope.can_anywhere(user, "organisations.view"),
             "initiatives": scope.can_anywhere(user, "initiatives.view"),
             "clearance": scope.can_anywhere(user, "clearance.view"),
+            "dialogues": scope.can_anywhere(user, "dialogues.view"),
             "users": scope.can_anywhere(user, "accounts.user.view"),
             "audit": scope.can_anywhere(user, "audit.view"),
             "admin": scope.is_system_admin(user),

@@ -17,4 +17,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("imports/", include("danvan.core.import_urls")),
     path("", include("danvan.core.attachment_urls")),
+    path("notifications/", include("danvan.core.notification_views")),
 ]

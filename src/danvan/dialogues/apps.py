@@ -8,6 +8,7 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues and petitions")
 
     def ready(self) -> None:
+        import danvan.dialogues.digest  # noqa: F401  (adds the petitions to the daily digest)
         from danvan.core import attachments
         from danvan.dialogues import policies  # noqa: F401  (registers the actions)
         from danvan.dialogues.models import ANSWERED_STATES, Conference, Petition
