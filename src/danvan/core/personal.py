@@ -38,7 +38,18 @@ def mask_phone(value: str | None) -> str:
     return value[:2] + MASK * (len(value) - 4) + value[-2:]
 
 
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+def mask_email(value: str | None) -> str:
+    """`lethidan@example.vn` -> `le******@example.vn`: the domain stays, the name is hidden."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    name, at, domain = value.partition("@")
+    if not at:
+        return MASK * len(value)
+    return name[:2] + MASK * max(len(name) - 2, 3) + "@" + domain
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "email": mask_email}
 
 
 def may_reveal(user, action: str, territory) -> bool:

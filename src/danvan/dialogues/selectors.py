@@ -246,3 +246,78 @@ def public_answers(*, territory=None, category: str = "") -> QuerySet[Petition]:
     if category:
         rows = rows.filter(category=category)
     return rows.select_related("territory", "agency").order_by("-answered_at", "-pk")
+
+
+# --- petition lists and pages --------------------------------------------------------------------
+
+
+@dataclass
+class PetitionFilters:
+    """What the inbox and the API list narrow by, on top of the scope and the inbox tab."""
+
+    territory: object = None  # the unit whose subtree is shown
+    category: str = ""
+    channel: str = ""
+    agency_id: int | None = None
+    status: str = ""
+    year: int | None = None
+    month: int | None = None
+    query: str = ""
+
+
+def petition_list(
+    user, bucket: str = "", filters: PetitionFilters | None = None, *, on: date | None = None
+) -> QuerySet[Petition]:
+    """Visible petitions in one inbox tab (or all but merged and spam when `bucket` is empty)."""
+    from danvan.core.search import filter_by_search
+
+    filters = filters or PetitionFilters()
+    if bucket:
+        rows = inbox(user, bucket, on=on)
+    else:
+        rows = (
+            petitions_visible(user)
+            .exclude(status__in=HIDDEN_STATES)
+            .select_related("territory", "agency", "officer")
+            .order_by("-received_at", "-pk")
+        )
+    if filters.status:
+        # A status asked for explicitly shows it even where the tab would hide it (merged).
+        if not bucket:
+            rows = (
+                petitions_visible(user)
+                .select_related("territory", "agency", "officer")
+                .order_by("-received_at", "-pk")
+            )
+        rows = rows.filter(status=filters.status)
+    if filters.territory is not None:
+        rows = rows.filter(territory__scope_path__under=filters.territory.path)
+    if filters.category:
+        rows = rows.filter(category=filters.category)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.agency_id:
+        rows = rows.filter(agency_id=filters.agency_id)
+    if filters.year:
+        rows = rows.filter(received_at__year=filters.year)
+        if filters.month:
+            rows = rows.filter(received_at__month=filters.month)
+    return filter_by_search(rows, filters.query, field="search_text")
+
+
+def petition_get(user, pk) -> Petition:
+    """One petition the user may see, with what its page shows; 404 otherwise."""
+    return scope.get_visible_or_404(
+        user,
+        "dialogues.view",
+        Petition.objects.select_related(
+            "territory__parent",
+            "agency",
+            "officer",
+            "conference",
+            "merged_into",
+            "answered_by",
+            "created_by",
+        ),
+        pk=pk,
+    )
