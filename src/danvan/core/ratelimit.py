@@ -27,13 +27,16 @@ def hit(key: str, *, limit: int, window: int, now: datetime | None = None) -> bo
     start = _window_start(now, window)
     key = key[:200]
     counters = RateCounter.objects.filter(key=key, window_start=start)
-    if not counters.update(count=F("count") + 1):
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(key=key, window_start=start, count=1)
-        except IntegrityError:
-            counters.update(count=F("count") + 1)
-    count = counters.values_list("count", flat=True).first() or 0
+    # One transaction: the UPDATE keeps the row locked until commit, so the count read back is
+    # this hit's own and not one that a concurrent hit has already moved on.
+    with transaction.atomic():
+        if not counters.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, window_start=start, count=1)
+            except IntegrityError:
+                counters.update(count=F("count") + 1)
+        count = counters.values_list("count", flat=True).first() or 0
     return count <= limit
 
 

@@ -13,7 +13,7 @@ from danvan.dialogues.services import deadlines
 
 def _inbox_url() -> str:
     try:
-        return reverse("dialogues:petition-inbox")
+        return reverse("dialogues:petition_inbox")
     except NoReverseMatch:  # the inbox page has no name yet: the app's start page
         return "/dialogues/"
 
