@@ -26,9 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from danvan.accounts.models import User
@@ -70,6 +69,12 @@ from danvan.clearance.models import (
 from danvan.clearance.services import totals
 from danvan.clearance.services.money import line_amount
 from danvan.core.demo.areas import demo_areas, legacy_tam_ky_communes
+from danvan.core.demo.bulk import between as _between
+from danvan.core.demo.bulk import copy_rows, reserve_ids
+from danvan.core.demo.bulk import fake_phone as _phone
+from danvan.core.demo.bulk import pick as _pick
+from danvan.core.demo.bulk import search_text as _search
+from danvan.core.demo.bulk import vn_int as _vn_int
 from danvan.core.demo.names import (
     FAMILY_NAMES,
     GIVEN_NAMES_FEMALE,
@@ -78,7 +83,6 @@ from danvan.core.demo.names import (
     MIDDLE_NAMES_MALE,
 )
 from danvan.core.demo.registry import GenerationRun, register
-from danvan.core.search import normalize
 from danvan.organisations.models import Organisation
 from danvan.territories.models import Territory, TerritoryMapping
 
@@ -202,71 +206,6 @@ class ProjectSpec:
 
 # --- writing ------------------------------------------------------------------------------------
 
-_ADAPTED = (models.DateTimeField, models.DateField, models.DecimalField)
-
-
-def reserve_ids(model, count: int) -> int:
-    """The first of `count` consecutive primary keys nobody else will be given.
-
-    Knowing the keys before inserting lets children refer to their parents without reading
-    them back. On PostgreSQL the table's sequence is moved past the block; SQLite hands out
-    keys above the highest one in the table anyway.
-    """
-    if count <= 0:
-        return 0
-    table = model._meta.db_table
-    pk_column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk_column])
-            sequence = cursor.fetchone()[0]
-            cursor.execute("SELECT setval(%s, nextval(%s) + %s)", [sequence, sequence, count - 1])
-            return cursor.fetchone()[0] - count + 1
-        quoted = connection.ops.quote_name(table)
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk_column)}) FROM {quoted}")  # noqa: S608
-        return (cursor.fetchone()[0] or 0) + 1
-
-
-def copy_rows(model, columns: tuple[str, ...], rows: list[tuple], *, batch_size: int) -> None:
-    """Insert plain tuples: COPY on PostgreSQL (psycopg adapts dates and decimals itself),
-    batched `executemany` elsewhere."""
-    if not rows:
-        return
-    meta = model._meta
-    fields = [meta.get_field(column) for column in columns]
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                write = copy.write_row
-                for row in rows:
-                    write(row)
-            return
-        # SQLite's driver adapts dates and decimals as Django would; aware datetimes go through
-        # their field (once per distinct value: a batch shares one timestamp).
-        adapted = models.DateTimeField if connection.vendor == "sqlite" else _ADAPTED
-        convert = [
-            (i, f) for i, f in enumerate(fields) if isinstance(f, adapted) and not f.is_relation
-        ]
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-        prepared: dict = {}
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            if convert:
-                batch = [list(row) for row in batch]
-                for row in batch:
-                    for i, f in convert:
-                        value = row[i]
-                        if value is not None:
-                            key = (i, value)
-                            if key not in prepared:
-                                prepared[key] = f.get_db_prep_save(value, connection)
-                            row[i] = prepared[key]
-            cursor.executemany(sql, batch)
-
-
 PROJECT_COLUMNS = (
     "id", "name", "code", "investor", "purpose", "kind", "territory_id", "year", "planned_area",
     "planned_households", "budget", "starts_on", "handover_deadline", "status", "suspended_from",
@@ -299,13 +238,6 @@ DONATION_COLUMNS = (
     "territory_id", "project_id", "household_id", "donor_name", "address", "area", "value",
     "works_kind", "works_name", "donated_on", "thanked_on", "search_name", "created_at",
 )  # fmt: skip
-
-_key_piece = lru_cache(maxsize=1 << 16)(normalize)
-
-
-def _search(*parts: str) -> str:
-    """search_key(*parts), each piece normalised once per run (names and codes recur)."""
-    return " ".join(k for k in map(_key_piece, parts) if k)[:300]
 
 
 class Writer:
@@ -504,10 +436,6 @@ def refresh_project_totals(first_id: int, last_id: int) -> None:
 # --- drawing people, places, dates and money -----------------------------------------------------
 
 
-def _vn_int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def _round_to(value: int, step: int) -> int:
     return (value + step // 2) // step * step
 
@@ -516,20 +444,6 @@ def _area(value: float) -> Decimal:
     """An area to the half square metre: halves add up exactly even where the database sums
     decimals as floating point (SQLite), so stored totals always equal their sums."""
     return Decimal(round(value * 2)) / 2
-
-
-# A national run draws some thirty numbers a household; random() is several times cheaper than
-# randrange() and choice(), so the helpers below scale it themselves.
-
-
-def _pick(rng: random.Random, items):
-    return items[int(rng.random() * len(items))]
-
-
-def _between(rng: random.Random, start: date, end: date) -> date:
-    if end <= start:
-        return start
-    return start + timedelta(days=int(rng.random() * ((end - start).days + 1)))
 
 
 def _person(rng: random.Random, *, female: bool) -> str:
@@ -546,11 +460,6 @@ def _cccd(rng: random.Random, province_code: int, born: int, *, female: bool) ->
     century = 0 if born < 2000 else 2
     serial = int(rng.random() * 1_000_000)
     return f"{province_code:03d}{century + int(female)}{born % 100:02d}{serial:06d}"
-
-
-def _phone(rng: random.Random) -> str:
-    # "0000" is no operator's prefix, so nobody can mistake it for a real number.
-    return f"0000{int(rng.random() * 1_000_000):06d}"
 
 
 def _is_ward(territory: Territory) -> bool:

@@ -110,8 +110,10 @@ def generate(
     seed: int = DEMO_SEED,
     province_code: int | None = None,
     out: TextIO | None = None,
+    only: list[str] | None = None,
 ) -> tuple[DemoSummary | None, list[GeneratorResult]]:
-    """Run every registered generator at `scale`; at demo scale load the demo data first."""
+    """Run every registered generator (or the ones named in `only`) at `scale`; at demo scale
+    load the demo data first."""
     summary = demo_load(seed=seed) if scale == "demo" else None
     run = generation_run(scale=scale, seed=seed, province_code=province_code, out=out)
-    return summary, run_all(run)
+    return summary, run_all(run, only=only)

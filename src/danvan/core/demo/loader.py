@@ -100,6 +100,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "c:task_force",
     ),
     DemoLogin(
+        "tiepdan.tamky",
+        "Nguyễn Thị Mỹ Duyên",
+        Role.OFFICER,
+        "Công chức Văn phòng HĐND và UBND phường, phụ trách tiếp công dân",
+        "tam_ky",
+        "c:peoples_committee",
+    ),
+    DemoLogin(
         "xem.haiha",
         "Đỗ Hồng Nhung",
         Role.VIEWER,

@@ -102,9 +102,13 @@ def registered() -> list[Registered]:
     return sorted(_REGISTRY.values(), key=lambda r: (r.order, r.name))
 
 
-def run_all(run: GenerationRun) -> list[GeneratorResult]:
+def run_all(run: GenerationRun, *, only: Iterable[str] | None = None) -> list[GeneratorResult]:
+    """Run the registered generators in order; with `only`, just the ones named there."""
+    wanted = set(only) if only is not None else None
     results = []
     for item in registered():
+        if wanted is not None and item.name not in wanted:
+            continue
         started = time.perf_counter()
         counts = item.func(run) or {}
         results.append(GeneratorResult(item.name, counts, time.perf_counter() - started))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from danvan.core.context import acting
 from danvan.core.demo.build import ensure_territories, generate
 from danvan.core.demo.loader import DEMO_PASSWORD, DEMO_SEED
-from danvan.core.demo.registry import SCALES
+from danvan.core.demo.registry import SCALES, registered
 from danvan.core.errors import DomainError
 
 
@@ -42,16 +42,37 @@ class Command(BaseCommand):
             dest="province_code",
             help=_("Province code for --scale province (default 22, Quảng Ninh)."),
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help=_(
+                "Run only these generators, comma-separated (e.g. organisations,users,dialogues); "
+                "later generators need the organisations and users of the earlier ones."
+            ),
+        )
 
-    def handle(self, *args, scale, seed, province_code, **options):
+    def handle(self, *args, scale, seed, province_code, only, **options):
         started = time.perf_counter()
+        names = [name.strip() for name in only.split(",") if name.strip()] or None
+        if names:
+            known = {item.name for item in registered()}
+            unknown = sorted(set(names) - known)
+            if unknown:
+                raise CommandError(
+                    _("Unknown generator %(names)s; known: %(known)s.")
+                    % {"names": ", ".join(unknown), "known": ", ".join(sorted(known))}
+                )
         with acting(source="command:generate"):
             # Generation works on whatever units are loaded; it imports them only into an empty
             # database (`danvan import-territories` refreshes them).
             ensure_territories(self.stdout, only_if_empty=True)
             try:
                 summary, results = generate(
-                    scale=scale, seed=seed, province_code=province_code, out=self.stdout
+                    scale=scale,
+                    seed=seed,
+                    province_code=province_code,
+                    out=self.stdout,
+                    only=names,
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
