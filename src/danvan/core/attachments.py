@@ -498,6 +498,35 @@ def attachment_add(
 
 
 @transaction.atomic
+def attachment_add_from_citizen(
+    *, owner: models.Model, uploaded_file: UploadedFile, kinds: tuple[str, ...] | None = None
+) -> Attachment:
+    """A file a citizen sent without an account (the public portal); the caller rate-limits.
+
+    The same checks as any upload; `kinds` narrows the accepted kinds. Nobody is recorded as
+    the uploader and the file is never public: an officer decides what to publish.
+    """
+    _check_room(owner)
+    kind, mime_type = validate_upload(uploaded_file)
+    if kinds is not None and kind not in kinds:
+        raise _reject(
+            _("This type of file is not accepted here. Attach a photo or a PDF."), "bad_type"
+        )
+    return _store(
+        owner=owner,
+        territory=_config_of(owner).territory_of(owner),
+        content=uploaded_file,
+        original_name=safe_filename(uploaded_file.name or ""),
+        kind=kind,
+        mime_type=mime_type,
+        actor=None,
+        caption="",
+        is_public=False,
+        is_generated=False,
+    )
+
+
+@transaction.atomic
 def attachment_add_generated(
     *,
     owner: models.Model,
