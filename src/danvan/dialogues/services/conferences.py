@@ -321,6 +321,15 @@ def rule_save(
     rule.note = nfc(note or "").strip()[:300]
     if before:
         rule.version += 1
+    # SQLite has no unique index treating empty units as equal (nulls_distinct=False), so the
+    # duplicate is looked for first; the index still settles a race on PostgreSQL.
+    same_key = DeadlineRule.objects.filter(
+        territory=territory, category=category, channel=channel
+    ).exclude(pk=rule.pk)
+    if same_key.exists():
+        raise DomainError(
+            _("A rule for this unit, field and channel exists already."), code="duplicate"
+        )
     try:
         with transaction.atomic():
             rule.save()
