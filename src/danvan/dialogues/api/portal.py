@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from danvan.core.api_utils import error_responses, paginated
@@ -313,7 +313,7 @@ def public_petition_submit(request, response: HttpResponse):
         deadline = portal_svc.expected_deadline(
             territory=petition_data.territory, category=petition_data.category
         )
-        return 201, _receipt(request, portal_svc.decoy_code(), deadline)
+        return Status(201, _receipt(request, portal_svc.decoy_code(), deadline))
     try:
         petition = portal_svc.portal_submit(
             data=petition_data,
@@ -329,7 +329,7 @@ def public_petition_submit(request, response: HttpResponse):
             [{"loc": ("body", field), "msg": error.message, "type": "danvan"}]
         ) from error
     portal_svc.remember_device(response, client, secure=request.is_secure())
-    return 201, _receipt(request, petition.code, petition.deadline)
+    return Status(201, _receipt(request, petition.code, petition.deadline))
 
 
 @router.get(
@@ -347,7 +347,7 @@ def public_petition_lookup(request, code: str):
     petition = petitions.petition_by_code(code)
     if petition is None:
         return _not_found(request)
-    return 200, public_view(petition).as_json(request)
+    return Status(200, public_view(petition).as_json(request))
 
 
 @router.post(
@@ -374,4 +374,4 @@ def public_petition_feedback(request, code: str, payload: FeedbackIn):
                 [{"loc": ("body", error.field), "msg": error.message, "type": "danvan"}]
             ) from error
         return _error(request, 409, error.code, error.message)
-    return 200, public_view(petition).as_json(request)
+    return Status(200, public_view(petition).as_json(request))
