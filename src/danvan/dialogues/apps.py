@@ -10,7 +10,7 @@ class DialoguesConfig(AppConfig):
     def ready(self) -> None:
         import danvan.dialogues.digest  # noqa: F401  (adds the petitions to the daily digest)
         from danvan.core import attachments
-        from danvan.dialogues import policies  # noqa: F401  (registers the actions)
+        from danvan.dialogues import exports, policies  # noqa: F401  (registers actions, exports)
         from danvan.dialogues.models import ANSWERED_STATES, Conference, Petition
 
         attachments.register(
