@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,6 +30,7 @@ from danvan.dialogues.forms_conferences import (
 )
 from danvan.dialogues.models import (
     HIDDEN_STATES,
+    OPEN_STATES,
     Conference,
     ConferencePlan,
     ConferenceStatus,
@@ -213,7 +214,9 @@ def petition_rows(request: HttpRequest, conference: Conference):
         .filter(conference=conference)
         .exclude(status__in=HIDDEN_STATES)
         .select_related("agency", "territory")
-        .order_by("deadline", "pk")
+        # What still needs work first, the most pressing deadline on top; then the answered.
+        .annotate(is_done=Case(When(status__in=OPEN_STATES, then=0), default=1))
+        .order_by("is_done", "deadline", "pk")
     )
     page = paginate(request, petitions, per_page=PETITIONS_PER_PAGE)
     today = timezone.localdate()
