@@ -19,6 +19,8 @@ from danvan.core.forms import as_id
 from danvan.dialogues import statistics as stats
 from danvan.dialogues.models import Category, Channel
 
+OVERDUE_CHART_UNITS = 15
+
 
 def _allowed(request: HttpRequest) -> None:
     if not scope.can_anywhere(request.user, stats.VIEW):
@@ -76,7 +78,11 @@ def _months_chart(by_month: stats.PetitionStatistics):
 
 
 def _overdue_chart(by_unit: stats.PetitionStatistics):
-    rows = [r for r in by_unit.rows if r.figures.open]
+    # The units with the most overdue petitions; the table lists them all.
+    rows = sorted(
+        (r for r in by_unit.rows if r.figures.open),
+        key=lambda r: (-r.figures.overdue, -r.figures.open, r.label),
+    )[:OVERDUE_CHART_UNITS]
     links = [_drill_url(by_unit, r) for r in rows]
     return bar_chart(
         categories=[r.label for r in rows],
@@ -84,7 +90,7 @@ def _overdue_chart(by_unit: stats.PetitionStatistics):
             Series(_("Overdue now"), [r.figures.overdue for r in rows]),
             Series(_("Open, not overdue"), [r.figures.open - r.figures.overdue for r in rows]),
         ],
-        title=_("Open petitions by unit: overdue now and within the deadline"),
+        title=_("Open petitions: overdue now and within the deadline, units with most overdue"),
         horizontal=True,
         link_for=lambda i: links[i],
         category_label=_("Unit"),
