@@ -249,6 +249,7 @@ def test_mark_read_with_htmx_answers_the_row_and_the_bell(client):
     assert "Mark as read" not in html
     assert 'hx-swap-oob="true"' in html
     assert "Notifications: 1 unread" in html
+    assert "1 unread notification<" in html
 
 
 def test_someone_elses_notification_is_not_found(client):
