@@ -52,6 +52,7 @@ PERSONAL = "dialogues.personal"
 SEARCH_COUNT_LIMIT = 1000
 INBOX_FILTERS = ("q", "category", "channel", "agency", "status", "year", "month", "territory")
 SUGGESTIONS = 5
+BULK_MAX = 500
 
 
 def _tabs() -> list[tuple[str, str]]:
@@ -217,6 +218,13 @@ def petition_bulk_assign(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     ids = form.cleaned_data["ids"]
+    if len(set(ids)) > BULK_MAX:
+        messages.error(
+            request,
+            _("Assign at most %(max)s petitions at once; nothing was assigned.")
+            % {"max": BULK_MAX},
+        )
+        return redirect(back)
     petitions = list(
         selectors.petitions_visible(user)
         .filter(pk__in=ids)
