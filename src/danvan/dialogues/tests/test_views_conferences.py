@@ -535,3 +535,47 @@ def test_rule_edit_with_stale_version_and_delete(client, people):
     assert days_after_edit == 25
     assert deleted.status_code == 302
     assert not DeadlineRule.objects.exists()
+
+
+def test_list_and_page_queries_do_not_grow_with_rows(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conference = ConferenceFactory(territory=people["a"], status=ConferenceStatus.HELD)
+    PetitionFactory(territory=people["a"], conference=conference, agency=OrganisationFactory())
+    client = signed_in(client, people["viewer"])
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    list_url = reverse("dialogues:conference_list")
+    page_url = reverse("dialogues:conference_detail", args=[conference.pk])
+    few = (queries(list_url), queries(page_url))
+    for _ in range(6):
+        ConferenceFactory(territory=people["a"])
+        PetitionFactory(territory=people["a"], conference=conference, agency=OrganisationFactory())
+    many = (queries(list_url), queries(page_url))
+
+    assert many == few
+
+
+def test_held_conference_edit_corrects_participants_and_minutes(client, people):
+    conference = ConferenceFactory(
+        territory=people["a"], status=ConferenceStatus.HELD, participants=40, minutes="Nháp"
+    )
+    client = signed_in(client, people["officer"])
+
+    form = client.get(reverse("dialogues:conference_edit", args=[conference.pk]))
+    saved = client.post(
+        reverse("dialogues:conference_edit", args=[conference.pk]),
+        form_data(
+            people["a"], participants=45, minutes="Biên bản chính thức", version=conference.version
+        ),
+    )
+
+    assert 'name="participants"' in form.text
+    assert saved.status_code == 302
+    conference.refresh_from_db()
+    assert (conference.participants, conference.minutes) == (45, "Biên bản chính thức")
