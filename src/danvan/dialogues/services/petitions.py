@@ -312,7 +312,10 @@ def petition_update(
         terms = deadlines.terms_for(
             territory=data.territory, category=data.category, channel=data.channel
         )
-        current.deadline = deadlines.deadline_from(current.received_at, terms.days)
+        deadline = deadlines.deadline_from(current.received_at, terms.days)
+        if deadline != current.deadline:
+            # Reminders start again for the new deadline (their keys name the deadline).
+            current.deadline, current.reminder_stage, current.escalated_at = deadline, "", None
     current.version += 1
     current.save()
     changes = audit.diff(before, _snapshot(current))

@@ -121,15 +121,6 @@ def scan(*, now: datetime | None = None, batch: int = 500) -> Counter:
                     channel=petition.channel,
                 )
             stage = _stage_due(petition, terms, today)
-            if _ORDER[stage] < _ORDER[petition.reminder_stage]:
-                # The deadline moved later (a correction changed the field or channel): the
-                # stages start again for the new deadline, whose keys are new too.
-                petition.reminder_stage = ""
-                if not stage:
-                    Petition.objects.filter(pk=petition.pk, version=petition.version).update(
-                        reminder_stage=""
-                    )
-                    continue
             if _ORDER[stage] <= _ORDER[petition.reminder_stage]:
                 continue
             with transaction.atomic():
