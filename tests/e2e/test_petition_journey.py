@@ -59,7 +59,8 @@ def test_portal_petition_assigned_answered_and_seen_by_the_citizen(
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
     petition = Petition.objects.get()
     assert petition.status == PetitionStatus.RECEIVED
-    assert petition.channel == "portal" and petition.territory == ward["ward"]
+    assert petition.channel == "portal"
+    assert petition.territory == ward["ward"]
 
     # The ward officer: inbox, petition page, assign to their own agency, answer.
     page.goto("/accounts/login/")
