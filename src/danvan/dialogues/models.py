@@ -306,6 +306,31 @@ class Petition(models.Model):
                 condition=Q(answer_public=True, status__in=["answered", "closed"]),
                 name="petition_public_answers",
             ),
+            # The open petitions (a few per cent): the inbox tabs of a unit's subtree and their
+            # counts, read from the index alone (no INCLUDE: SQLite would warn it has none).
+            models.Index(
+                fields=["territory", "deadline", "status", "officer", "agency", "escalated_at"],
+                condition=Q(status__in=["received", "assigned", "in_progress"]),
+                name="petition_open_inbox",
+            ),
+            # The open tabs in their order (deadline first), for a scope of many units.
+            models.Index(
+                fields=["deadline", "received_at", "id"],
+                condition=Q(status__in=["received", "assigned", "in_progress"]),
+                name="petition_open_order",
+            ),
+            # The "answered" tab, newest answer first.
+            models.Index(
+                fields=["-answered_at"],
+                condition=Q(status__in=["answered", "closed"]),
+                name="petition_answered_inbox",
+            ),
+            # The spam tab (and merged duplicates) of a unit's subtree.
+            models.Index(
+                fields=["territory", "status"],
+                condition=Q(status__in=["merged", "spam"]),
+                name="petition_hidden_inbox",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,12 +65,24 @@ def inbox(user, bucket: str = "new", *, on: date | None = None) -> QuerySet[Peti
     return rows.select_related("territory", "agency", "officer").order_by(*order)
 
 
-def inbox_counts(user, *, on: date | None = None) -> dict[str, int]:
-    """Sizes of every tab in one query."""
+# Tabs whose petitions are all open: counted together over the open petitions only, which the
+# partial index `petition_open_inbox` holds (a few per cent of all petitions).
+OPEN_BUCKETS = ("new", "mine", "agency", "due_soon", "overdue", "escalated")
+
+
+def inbox_counts(user, *, on: date | None = None, cap: int | None = None) -> dict[str, int]:
+    """Sizes of every tab: one query over the open petitions, one count each for answered and
+    spam. With `cap`, those two stop counting past `cap` (a count of `cap + 1` reads "more than
+    `cap`"), so a national scope does not count a million answered petitions for a badge."""
     on = on or timezone.localdate()
-    return petitions_visible(user).aggregate(
-        **{bucket: Count("pk", filter=inbox_q(user, bucket, on)) for bucket in INBOX_BUCKETS}
+    visible = petitions_visible(user)
+    counts = visible.filter(status__in=OPEN_STATES).aggregate(
+        **{bucket: Count("status", filter=inbox_q(user, bucket, on)) for bucket in OPEN_BUCKETS}
     )
+    for bucket in ("answered", "spam"):
+        rows = visible.filter(inbox_q(user, bucket, on)).order_by()
+        counts[bucket] = rows[: cap + 1].count() if cap else rows.count()
+    return {bucket: counts[bucket] or 0 for bucket in INBOX_BUCKETS}
 
 
 # --- duplicates -------------------------------------------------------------------------------------

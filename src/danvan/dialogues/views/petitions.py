@@ -6,6 +6,8 @@ back to the page; on a refusal the page is shown again with the form as typed an
 next to it, so nothing typed is lost and nothing is changed.
 """
 
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,6 +54,11 @@ from danvan.territories.models import Territory
 VIEW = "dialogues.view"
 PERSONAL = "dialogues.personal"
 SEARCH_COUNT_LIMIT = 1000
+INBOX_COUNT_LIMIT = 10_000
+# Tab badges above this read "1.000+" (answered and spam are counted no further).
+TAB_COUNT_CAP = 1000
+# Longer agency lists are loaded when the select is first used, not written into the page.
+AGENCY_INLINE_MAX = 2000
 INBOX_FILTERS = ("q", "category", "channel", "agency", "status", "year", "month", "territory")
 SUGGESTIONS = 5
 BULK_MAX = 500
@@ -157,8 +166,12 @@ def _inbox_context(request: HttpRequest, bulk_form: BulkAssignForm | None = None
     territory = inbox_territory(request)
     filters = inbox_filters(request.GET, territory)
     rows = selectors.petition_list(user, "" if bucket == "all" else bucket, filters)
+    # Counting a tab of a national scope (a million answered petitions) costs more than
+    # finding its first page: the count stops at a limit, higher with no search words.
     page = paginate(
-        request, rows, count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else None
+        request,
+        rows,
+        count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else INBOX_COUNT_LIMIT,
     )
     today = timezone.localdate()
     mark_deadlines(page.object_list, today)
@@ -169,13 +182,13 @@ def _inbox_context(request: HttpRequest, bulk_form: BulkAssignForm | None = None
             and petition.status == PetitionStatus.RECEIVED
             and scope.can(user, "dialogues.assign", petition.territory)
         )
-    counts = selectors.inbox_counts(user, on=today)
+    counts = selectors.inbox_counts(user, on=today, cap=TAB_COUNT_CAP)
     agencies = agencies_for_user(user) if can_assign else None
     this_year = today.year
     return {
         "page": page,
         "bucket": bucket,
-        "tabs": [(key, label, counts.get(key)) for key, label in tabs],
+        "tabs": [_tab(key, label, counts.get(key)) for key, label in tabs],
         "filters": {key: request.GET.get(key, "") for key in INBOX_FILTERS},
         "territory": territory,
         "categories": Category.choices,
@@ -184,11 +197,69 @@ def _inbox_context(request: HttpRequest, bulk_form: BulkAssignForm | None = None
         "years": list(range(this_year, this_year - 6, -1)),
         "months": list(range(1, 13)),
         "agencies": agencies,
+        # A national scope lists tens of thousands of agencies, twice: their options are
+        # written once here rather than by a template loop over model instances.
+        "agency_options": _agency_options(
+            agencies, request.GET.get("agency", ""), limit=AGENCY_INLINE_MAX
+        ),
         "can_assign": can_assign,
         "can_create": scope.can_anywhere(user, "dialogues.change"),
         "bulk_form": bulk_form
         or (BulkAssignForm(agencies=agencies) if agencies is not None else None),
     }
+
+
+def _tab(key: str, label: str, count: int | None) -> tuple:
+    """(key, label, count, capped): a capped count reads "1.000+"."""
+    if count is not None and count > TAB_COUNT_CAP:
+        return key, label, TAB_COUNT_CAP, True
+    return key, label, count, False
+
+
+def _agency_options(agencies, selected: str, *, limit: int | None = None) -> dict | None:
+    """The <option>s of the agency filter and of the bulk assignment, as safe HTML (escaped
+    here with the standard library: format_html costs a second for a national list).
+
+    With `limit`, a longer list (a national scope has tens of thousands of agencies, megabytes
+    of page) is not written: the page loads it when the list is first used (`lazy`).
+    """
+    if agencies is None:
+        return None
+    ordered = agencies.order_by("name", "pk").values_list("pk", "name")
+    found = list(ordered[: limit + 1] if limit else ordered)
+    if limit and len(found) > limit:
+        chosen = [(pk, name) for pk, name in ordered.filter(pk=as_id(selected))] if selected else []
+        found, lazy = chosen, True
+    else:
+        lazy = False
+    rows = [(str(pk), escape(name)) for pk, name in found]
+    options = [f'<option value="{pk}">{name}</option>' for pk, name in rows]
+    plain = mark_safe("".join(options))  # noqa: S308 - ids and escaped names
+    marked = plain
+    if selected:
+        marked = mark_safe(  # noqa: S308 - ids and escaped names
+            "".join(
+                f'<option value="{pk}" selected>{name}</option>' if pk == selected else option
+                for (pk, name), option in zip(rows, options, strict=True)
+            )
+        )
+    return {"filter": marked, "bulk": mark_safe("") if lazy else plain, "lazy": lazy}
+
+
+@login_required
+def petition_agency_options(request: HttpRequest) -> HttpResponse:
+    """htmx fragment: every agency the user may assign to, as <option>s (a long list that the
+    inbox loads when it is first used). `agency` marks the chosen one; `empty=choose` heads
+    the list with "— choose —" (bulk assignment), else with "All" (the filter)."""
+    if not scope.can_anywhere(request.user, "dialogues.assign"):
+        raise PermissionDenied
+    selected = str(as_id(request.GET.get("agency")) or "")
+    options = _agency_options(agencies_for_user(request.user), selected)
+    if request.GET.get("empty") == "choose":
+        head, body = _("— choose —"), options["bulk"]
+    else:
+        head, body = _("All"), options["filter"]
+    return HttpResponse(format_html('<option value="">{}</option>{}', head, body))
 
 
 @login_required
@@ -607,6 +678,7 @@ urlpatterns = [
     path("petitions/new/", petition_create, name="petition_create"),
     path("petitions/bulk-assign/", petition_bulk_assign, name="petition_bulk_assign"),
     path("petitions/officers/", petition_officers, name="petition_officers"),
+    path("petitions/agencies/", petition_agency_options, name="petition_agency_options"),
     path("petitions/<int:pk>/", petition_detail, name="petition_detail"),
     path("petitions/<int:pk>/edit/", petition_update, name="petition_update"),
     path("petitions/<int:pk>/reveal/", petition_reveal, name="petition_reveal"),
