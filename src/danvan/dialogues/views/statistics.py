@@ -114,14 +114,23 @@ def statistics(request: HttpRequest) -> HttpResponse:
     for row in data.rows:
         row.drill_url = _drill_url(data, row)
 
-    def counts_by(dimension: str) -> stats.PetitionStatistics:
+    def counts_by(dimension: str, only: tuple[str, ...]) -> stats.PetitionStatistics:
         if dimension == group_by:
             return data
         return stats.petition_statistics_for_user(
-            user, filters, unit, dimension, on=on, with_totals=False, with_percentile=False
+            user,
+            filters,
+            unit,
+            dimension,
+            on=on,
+            with_totals=False,
+            with_percentile=False,
+            only=only,
         )
 
-    by_unit, by_month = counts_by(stats.UNIT), counts_by(stats.MONTH)
+    # The charts count only what they draw.
+    by_unit = counts_by(stats.UNIT, ("received", "open", "overdue"))
+    by_month = counts_by(stats.MONTH, ("received", "answered", "on_time"))
     export_params = page_params(filters, unit, group_by)
     context = {
         "data": data,
