@@ -49,7 +49,7 @@ def test_page_shows_the_figures_of_the_province_and_links_to_drill_down(client, 
     assert records["c1a"].name in html
     assert records["c1b"].name in html
     assert records["p2"].name not in html  # another province never shows
-    assert html.count("<svg") == 3  # by unit, money by year, households by year
+    assert html.count('class="chart chart-') == 3  # by unit, money by year, households by year
 
 
 def test_country_rows_link_to_the_provinces(client, records):
@@ -121,8 +121,9 @@ def test_page_queries_stay_few_whatever_the_data(client, country):  # noqa: F811
     with CaptureQueriesContext(connection) as many:
         client.get(url, params)
 
-    # Session, user, grants, the unit, projects and donations by unit and by year, child units.
-    assert len(many) == len(few) == 9
+    # Session, user, grants, the unit, projects and donations by unit and by year, child units,
+    # and the unread count of the notification bell.
+    assert len(many) == len(few) == 10
 
 
 # --- API ----------------------------------------------------------------------------------------
