@@ -165,6 +165,10 @@ def _mount() -> None:
     api.add_router("/clearance", "danvan.clearance.api.router")
     api.add_router("/dialogues", "danvan.dialogues.api.router")
     api.add_router("/public/petitions", "danvan.dialogues.api.portal.router")
+    api.add_router("/documents", "danvan.documents.api.router")
+    api.add_router("/plans", "danvan.plans.api.plans_router")
+    api.add_router("/campaigns", "danvan.plans.api.campaigns_router")
+    api.add_router("/reports", "danvan.reports.api.router")
 
 
 _mount()

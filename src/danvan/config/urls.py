@@ -16,6 +16,10 @@ urlpatterns = [
     path("clearance/", include("danvan.clearance.urls")),
     path("dialogues/", include("danvan.dialogues.urls")),
     path("public/petitions/", include("danvan.dialogues.public_urls")),
+    path("documents/", include("danvan.documents.urls")),
+    path("plans/", include("danvan.plans.urls")),
+    path("campaigns/", include("danvan.plans.campaign_urls")),
+    path("reports/", include("danvan.reports.urls")),
     path(
         "public/models/",
         include((public_initiative_urls, "initiatives_public"), namespace="showcase"),

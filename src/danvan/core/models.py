@@ -162,6 +162,10 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The words of a PDF or Word file, extracted in the background for full-text search;
+    # `text_extracted_at` stays empty until that has run (images never get text).
+    text = models.TextField(blank=True, editable=False)
+    text_extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attachment")

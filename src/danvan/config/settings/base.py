@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "danvan.initiatives",
     "danvan.clearance",
     "danvan.dialogues",
+    "danvan.documents",
+    "danvan.plans",
+    "danvan.reports",
 ]
 
 MIDDLEWARE = [

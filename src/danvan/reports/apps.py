@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "danvan.reports"
+    label = "reports"
+    verbose_name = _("Periodic reports")
+
+    def ready(self) -> None:
+        from danvan.reports import policies  # noqa: F401  (registers the actions)
