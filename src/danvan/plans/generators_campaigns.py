@@ -1,0 +1,1 @@
+"""Synthetic campaigns for `danvan demo` and `danvan generate`."""

@@ -1,0 +1,1 @@
+"""Synthetic plans for `danvan demo` and `danvan generate`."""
