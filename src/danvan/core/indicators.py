@@ -66,3 +66,44 @@ def compute(key: str, territory: Territory | None, first: date, last: date) -> D
     if source is None:
         return None
     return Decimal(source.compute(territory, first, last))
+
+
+# --- helpers for the sources ------------------------------------------------------------------
+
+
+def subtree_q(territory: Territory | None, via: str = "territory"):
+    """Rows filed under `territory`'s subtree (old units included); everything for None."""
+    from django.db.models import Q
+
+    if territory is None:
+        return Q()
+    # `__under` is the indexed prefix match the scope policy uses. A historic unit's subtree is
+    # its own old tree: its scope path is the whole unit it merged into.
+    column = "scope_path" if territory.is_current else "path"
+    return Q(**{f"{via}__{column}__under": territory.path})
+
+
+def moment_bounds(first: date, last: date):
+    """[start, end) in aware datetimes covering the local days `first`..`last`, for timestamps."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def list_url(url_name: str, territory: Territory | None, **params) -> str:
+    """A domain list page filtered to `territory` and the given parameters (empty ones dropped)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.http import urlencode
+
+    try:
+        base = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    query = {"territory": territory.pk if territory is not None else "", **params}
+    query = {key: value for key, value in query.items() if value not in ("", None)}
+    return f"{base}?{urlencode(query)}" if query else base
