@@ -82,6 +82,9 @@ class OwnerType:
     change_action: str
     territory_attr: str = "territory"
     public: Callable[[Any], bool] | None = None
+    # Called with the owner when its files or their extracted text changed (an owner that
+    # indexes the text of its files rebuilds its search column there).
+    on_files_changed: Callable[[Any], None] | None = None
 
     def territory_of(self, owner: models.Model):
         value: Any = owner
@@ -113,14 +116,31 @@ def register(
     change_action: str,
     territory_attr: str = "territory",
     public: Callable[[Any], bool] | None = None,
+    on_files_changed: Callable[[Any], None] | None = None,
 ) -> None:
     """Let records of `model_class` take attachments, guarded by the given scope actions.
 
     `territory_attr` may be a dotted path ("campaign.territory"); `public(owner)` says whether
-    the owner is shown on the public portal (files marked public are served only then).
+    the owner is shown on the public portal (files marked public are served only then);
+    `on_files_changed(owner)` runs after a file was removed or its text was extracted.
     """
     key = _key_of(model_class)
-    _OWNERS[key] = OwnerType(key, model_class, view_action, change_action, territory_attr, public)
+    _OWNERS[key] = OwnerType(
+        key, model_class, view_action, change_action, territory_attr, public, on_files_changed
+    )
+
+
+def notify_files_changed(owner_type: str, owner_id) -> None:
+    """Tell the owner (if it still exists and asked to be told) that its files changed."""
+    try:
+        config = owner_type_for(owner_type)
+    except UnknownOwnerType:
+        return
+    if config.on_files_changed is None:
+        return
+    owner = config.model._default_manager.filter(pk=owner_id).first()
+    if owner is not None:
+        config.on_files_changed(owner)
 
 
 def owner_type_for(key: str) -> OwnerType:
@@ -360,6 +380,16 @@ def make_thumbnail(source) -> bytes | None:
 
 # --- Writes ------------------------------------------------------------------------------------
 
+# Files whose words are read in the background for full-text search (core.text_extraction).
+TEXT_KINDS = frozenset({AttachmentKind.PDF, AttachmentKind.DOCX})
+
+
+def _extract_text_later(attachment_id: int) -> None:
+    from danvan.core import tasks
+
+    # After commit: a rolled-back upload must not be read, and the upload never waits for it.
+    transaction.on_commit(lambda: tasks.attachment_extract_text.enqueue(attachment_id))
+
 
 def _check_room(owner: models.Model) -> None:
     limit = _limit("DANVAN_ATTACHMENTS_PER_RECORD", 50)
@@ -396,7 +426,8 @@ def _snapshot(attachment: Attachment) -> dict[str, Any]:
         [
             f.attname
             for f in Attachment._meta.concrete_fields
-            if f.attname not in {"file", "thumbnail"}
+            # The extracted text is derived from the file and may be long: not audit material.
+            if f.attname not in {"file", "thumbnail", "text", "text_extracted_at"}
         ],
     )
     values["file"] = attachment.file.name or ""
@@ -463,6 +494,8 @@ def _store(
                 actor=actor,
                 changes=audit.diff({}, _snapshot(attachment)),
             )
+            if kind in TEXT_KINDS:
+                _extract_text_later(attachment.pk)
     except BaseException:
         # Django has no on-rollback hook: remove what was written before failing.
         for name in saved:
@@ -577,8 +610,10 @@ def attachment_delete(*, attachment: Attachment, actor) -> None:
         )
     before = _snapshot(attachment)
     pk, label, territory_id = attachment.pk, str(attachment), attachment.territory_id
+    owner_type, owner_id = attachment.owner_type, attachment.owner_id
     _delete_files_later(attachment)
     attachment.delete()
+    notify_files_changed(owner_type, owner_id)
     audit.record(
         [
             audit.Change(
@@ -592,6 +627,30 @@ def attachment_delete(*, attachment: Attachment, actor) -> None:
         ],
         actor=actor,
     )
+
+
+@transaction.atomic
+def attachments_delete_for_owner(*, owner: models.Model, actor) -> int:
+    """Remove every file of a record that is itself being deleted (generated ones too: they go
+    with the record they were issued for); the caller has checked the right to delete it."""
+    changes = []
+    rows = list(Attachment.objects.filter(**_owner_filter(owner)))
+    for attachment in rows:
+        changes.append(
+            audit.Change(
+                action=audit.Action.DELETE,
+                object_type=_key_of(Attachment),
+                object_id=str(attachment.pk),
+                object_repr=str(attachment),
+                territory_id=attachment.territory_id,
+                changes=audit.diff(_snapshot(attachment), {}),
+            )
+        )
+        _delete_files_later(attachment)
+    Attachment.objects.filter(pk__in=[a.pk for a in rows]).delete()
+    if changes:
+        audit.record(changes, actor=actor)
+    return len(rows)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from danvan.core import exports, notifications, ratelimit, schedule
+from danvan.core import exports, notifications, ratelimit, schedule, text_extraction
 from danvan.core.imports import services as imports
 
 
@@ -21,6 +21,11 @@ def import_commit(batch_id: int) -> None:
 @task()
 def export_run(job_id: str) -> None:
     exports.export_run(job_id)
+
+
+@task()
+def attachment_extract_text(attachment_id: int) -> None:
+    text_extraction.attachment_extract_text(attachment_id)
 
 
 @task()
