@@ -8,4 +8,17 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Guidance documents")
 
     def ready(self) -> None:
-        from danvan.documents import policies  # noqa: F401  (registers the actions)
+        from danvan.core import attachments
+        from danvan.core.imports import registry as imports
+        from danvan.documents import exports, policies  # noqa: F401  (they register)
+        from danvan.documents.models import GuidanceDocument
+        from danvan.documents.services import document_reindex
+
+        attachments.register(
+            GuidanceDocument,
+            view_action="documents.view",
+            change_action="documents.change",
+            # The text of its files is part of what the register's search reads.
+            on_files_changed=document_reindex,
+        )
+        imports.register("documents", "danvan.documents.imports.DocumentImport")

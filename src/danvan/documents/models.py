@@ -58,6 +58,9 @@ class GuidanceDocument(models.Model):
     # As printed on the document; filled from `issuer` when that is set, typed for bodies
     # outside the register ("Ban Chấp hành Trung ương").
     issuer_name = models.CharField(_("issued by"), max_length=255)
+    # `issuer_name` normalised (accents and case dropped): the issuer filter and the counts
+    # by issuer group on it.
+    issuer_key = models.CharField(max_length=255, blank=True, editable=False)
     territory = models.ForeignKey(
         "territories.Territory",
         null=True,
@@ -95,6 +98,7 @@ class GuidanceDocument(models.Model):
             models.Index(fields=["doc_type", "issued_on"], name="document_type_date"),
             models.Index(fields=["issuer", "issued_on"], name="document_issuer_date"),
             models.Index(fields=["issued_on", "id"], name="document_date_id"),
+            models.Index(fields=["issuer_key", "issued_on"], name="document_issuer_key_date"),
         ]
         constraints = [
             models.CheckConstraint(

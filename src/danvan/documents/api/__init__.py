@@ -1,3 +1,5 @@
-from ninja import Router
+"""API of the document register under /api/v1/documents."""
 
-router = Router(tags=["documents"])
+from danvan.documents.api.documents import router
+
+__all__ = ["router"]
