@@ -8,4 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Periodic reports")
 
     def ready(self) -> None:
+        from danvan.core import attachments
         from danvan.reports import policies  # noqa: F401  (registers the actions)
+        from danvan.reports.models import GeneratedReport
+
+        attachments.register(
+            GeneratedReport, view_action="reports.view", change_action="reports.generate"
+        )

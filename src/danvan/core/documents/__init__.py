@@ -13,6 +13,7 @@ from .content import (
     number_label,
 )
 from .fonts import FontFiles, find_fonts, pdf_fonts
+from .issuers import issuer_symbol, parent_body, style_of
 from .pdf import render_pdf
 from .sequences import next_document_number
 from .word import render_docx
@@ -27,9 +28,12 @@ __all__ = [
     "Table",
     "date_line",
     "find_fonts",
+    "issuer_symbol",
     "next_document_number",
     "number_label",
+    "parent_body",
     "pdf_fonts",
     "render_docx",
     "render_pdf",
+    "style_of",
 ]
