@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from danvan.core.documents import (
     Block,
@@ -92,7 +93,7 @@ def _indicator_table(rows: list[dict[str, Any]]) -> Table:
             ]
             for position, row in enumerate(rows, start=1)
         ],
-        widths=[8, 52, 18, 17, 17, 15, 30],
+        widths=[11, 50, 18, 17, 17, 15, 30],
         align=["center", "left", "center", "right", "right", "right", "left"],
     )
 
@@ -104,7 +105,7 @@ def _plan_blocks(plans: list[dict[str, Any]], values: dict[str, str]) -> list[Bl
         ]
     blocks: list[Block] = []
     for plan in plans:
-        blocks.append(Paragraph(plan["title"], bold=True))
+        blocks.append(Paragraph(plan["title"], bold=True, align="left"))
         if plan["indicators"]:
             blocks.append(_indicator_table(plan["indicators"]))
         tasks = plan["tasks"]
@@ -134,7 +135,14 @@ def _campaign_blocks(campaigns: list[dict[str, Any]]) -> list[Block]:
     if not campaigns:
         return [Paragraph(_("No campaign ran during the period."))]
     blocks: list[Block] = [
-        Paragraph(_("%(count)s campaigns ran during the period.") % {"count": len(campaigns)})
+        Paragraph(
+            ngettext(
+                "%(count)s campaign ran during the period.",
+                "%(count)s campaigns ran during the period.",
+                len(campaigns),
+            )
+            % {"count": len(campaigns)}
+        )
     ]
     for campaign in campaigns:
         blocks.append(
@@ -147,6 +155,7 @@ def _campaign_blocks(campaigns: list[dict[str, Any]]) -> list[Block]:
                     "last": format_date(date.fromisoformat(campaign["ends_on"])),
                 },
                 bold=True,
+                align="left",
             )
         )
         if campaign["indicators"]:
@@ -155,7 +164,9 @@ def _campaign_blocks(campaigns: list[dict[str, Any]]) -> list[Block]:
         if awards["collective"] or awards["individual"]:
             blocks.append(
                 Paragraph(
-                    _("Recognised: %(collective)s collectives and %(individual)s individuals.")
+                    _(
+                        "Recognised at the end: %(collective)s collectives, %(individual)s individuals."
+                    )
                     % {"collective": awards["collective"], "individual": awards["individual"]}
                 )
             )
@@ -172,7 +183,7 @@ def _domain_blocks(domains: list[dict[str, Any]]) -> list[Block]:
                 [str(position), row["label"], row["unit"], figure(row["value"])]
                 for position, row in enumerate(domains, start=1)
             ],
-            widths=[8, 100, 25, 25],
+            widths=[11, 97, 25, 25],
             align=["center", "left", "center", "right"],
         )
     ]

@@ -139,12 +139,17 @@ def template_update(
 # --- generating a report ---------------------------------------------------------------------
 
 
+# Words naming the kind of unit, left out of the place line ("Quảng Ninh, ngày …").
+UNIT_WORDS = ("thành phố", "tỉnh", "phường", "xã", "đặc khu", "thị trấn", "thị xã", "quận", "huyện")
+
+
 def place_of(territory: Territory) -> str:
     """The place written before the date: the unit's name without "Tỉnh", "Phường"…"""
     name = territory.name.strip()
-    prefix = (territory.division_type or "").strip()
-    if prefix and name.lower().startswith(prefix.lower() + " "):
-        return name[len(prefix) + 1 :].strip()
+    lowered = name.lower()
+    for word in ((territory.division_type or "").strip().lower(), *UNIT_WORDS):
+        if word and lowered.startswith(word + " "):
+            return name[len(word) + 1 :].strip()
     return name
 
 
