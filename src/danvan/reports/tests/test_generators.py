@@ -24,7 +24,8 @@ def test_demo_has_one_ready_six_month_report_of_the_quang_ninh_commission():
     assert report.status == ReportStatus.DONE, report.error
     assert report.territory.code == 22
     assert report.organisation.kind.code == "mass_mobilisation_commission"
-    assert report.number_label.startswith("Số ") and "-BC/" in report.number_label
+    assert report.number_label.startswith("Số ")
+    assert "-BC/" in report.number_label
     assert attachments.attachments_for(report).count() == 2
     assert (
         AuditEvent.objects.filter(object_type="reports.generatedreport", action="create").count()
