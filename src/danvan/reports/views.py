@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,9 +16,10 @@ from danvan.core.forms import as_id
 from danvan.core.models import AttachmentKind
 from danvan.core.pagination import paginate
 from danvan.reports import selectors, services
+from danvan.reports.documents import placeholder_values
 from danvan.reports.forms import GenerateForm, TemplateForm, organisation_choices, report_years
 from danvan.reports.models import ReportKind, ReportStatus
-from danvan.reports.placeholders import PLACEHOLDERS
+from danvan.reports.placeholders import PLACEHOLDERS, fill
 from danvan.territories.models import Territory
 
 VIEW, GENERATE, CONFIGURE = selectors.VIEW, selectors.GENERATE, selectors.CONFIGURE
@@ -115,9 +117,16 @@ def _files(report) -> dict:
     return files
 
 
+def _printed_title(report) -> str:
+    """The summary line as the document prints it (always in Vietnamese)."""
+    with translation.override("vi"):
+        return fill(report.template_snapshot.get("title", ""), placeholder_values(report))
+
+
 def _report_context(request: HttpRequest, report) -> dict:
     return {
         "report": report,
+        "printed_title": _printed_title(report),
         "job": report.job,
         "files": _files(report),
         "is_pending": report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING),
