@@ -128,6 +128,23 @@ def report_generate(request, payload: GenerateIn):
     )
 
 
+@router.post("/{report_id}/retry", response={202: GenerateOut, **WRITE_ERRORS})
+def report_retry(request, report_id: int):
+    """Queue a failed (or abandoned) report again; it keeps its number."""
+    report = services.report_retry(
+        report=selectors.report_get_for_user(request.user, report_id), actor=request.user
+    )
+    return Status(
+        202,
+        {
+            "report_id": report.pk,
+            "job_id": report.job_id,
+            "number_label": report.number_label,
+            "status": report.status,
+        },
+    )
+
+
 @router.get("", response={200: list[ReportListOut], **error_responses(403, 422)})
 @paginated
 def report_list(request, filters: Query[ReportFiltersIn]):

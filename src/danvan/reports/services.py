@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -288,13 +288,32 @@ def report_generate(
     return report
 
 
+# A report still "being generated" after this long lost its worker (a restart, a crash).
+STALE_AFTER = timedelta(minutes=30)
+
+
+def is_stale(report: GeneratedReport) -> bool:
+    """Has a running report waited so long that its worker must have stopped?"""
+    started = report.job.started_at if report.job and report.job.started_at else report.created_at
+    return report.status == ReportStatus.RUNNING and timezone.now() - started > STALE_AFTER
+
+
+def can_retry(report: GeneratedReport) -> bool:
+    return report.status == ReportStatus.FAILED or is_stale(report)
+
+
 @transaction.atomic
 def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
-    """Queue a failed report again; it keeps the number it was given."""
-    locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+    """Queue a failed (or abandoned) report again; it keeps the number it was given."""
+    locked = GeneratedReport.objects.select_for_update().select_related("job").get(pk=report.pk)
     scope.require(actor, GENERATE, locked.territory)
-    if not can_move(locked.status, ReportStatus.QUEUED):
+    if not can_retry(locked):
         raise DomainError(_("Only a failed report can be generated again."), code="status")
+    if locked.status == ReportStatus.RUNNING:
+        message = _("The generation was interrupted.")
+        if locked.job_id:
+            jobs.job_fail(locked.job_id, error=message)
+        _move(locked, ReportStatus.FAILED, actor=actor, reason=message)
     _move(locked, ReportStatus.QUEUED, actor=actor, reason=_("generated again"))
     locked.error = ""
     locked.job = _new_job(locked, actor)

@@ -130,7 +130,7 @@ def _report_context(request: HttpRequest, report) -> dict:
         "job": report.job,
         "files": _files(report),
         "is_pending": report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING),
-        "can_retry": report.status == ReportStatus.FAILED
+        "can_retry": services.can_retry(report)
         and scope.can(request.user, GENERATE, report.territory),
     }
 

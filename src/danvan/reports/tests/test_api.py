@@ -140,3 +140,23 @@ def test_placeholders_are_documented(api, people):
     ]
 
     assert names == ["organisation", "unit", "year", "period", "next_period", "date"]
+
+
+def test_a_failed_report_is_queued_again_over_the_api(
+    api, commission, people, django_capture_on_commit_callbacks
+):
+    client = api(people["officer"])
+    created = client.post(
+        "/api/v1/reports/generate", generate_body(commission), content_type="application/json"
+    ).json()
+    GeneratedReport.objects.filter(pk=created["report_id"]).update(status=ReportStatus.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/reports/{created['report_id']}/retry")
+    again = client.post(f"/api/v1/reports/{created['report_id']}/retry")
+
+    assert response.status_code == 202
+    assert response.json()["number_label"] == created["number_label"]
+    assert response.json()["job_id"] != created["job_id"]
+    assert again.status_code == 400
+    assert GeneratedReport.objects.get().status == ReportStatus.DONE

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from danvan.accounts.tests.factories import user_with_role
 from danvan.audit.models import AuditEvent
@@ -324,3 +325,27 @@ def test_a_second_editor_with_a_stale_version_is_told_and_nothing_changes(place,
     assert (template.title, template.version) == ("Một {year}", 2)
     diff = AuditEvent.objects.filter(object_type="reports.reporttemplate", action="update").get()
     assert diff.changes["title"] == ["Tổng kết {period}", "Một {year}"]
+
+
+def test_a_report_abandoned_while_running_can_be_generated_again(
+    commission, people, django_capture_on_commit_callbacks
+):
+    report = generate(commission, people["officer"])
+    GeneratedReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING)
+    report.refresh_from_db()
+    with pytest.raises(DomainError):
+        services.report_retry(report=report, actor=people["officer"])
+    old_job = report.job
+    Job.objects.filter(pk=old_job.pk).update(
+        started_at=timezone.now() - services.STALE_AFTER - timedelta(minutes=1)
+    )
+    report.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_retry(report=report, actor=people["officer"])
+
+    report.refresh_from_db()
+    old_job.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+    assert old_job.status == JobStatus.FAILED
+    assert report.job_id != old_job.pk

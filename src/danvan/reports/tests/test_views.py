@@ -127,3 +127,22 @@ def test_viewer_cannot_open_the_generate_form(client, people):
     client.force_login(people["viewer"])
 
     assert client.get(reverse("reports:report-generate")).status_code == 403
+
+
+def test_report_page_reads_a_fixed_number_of_queries(
+    client, commission, people, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client.force_login(people["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:report-generate"),
+            {"organisation": commission.pk, "kind": "annual", "year": timezone.localdate().year,
+             "issued_on": timezone.localdate().strftime("%d/%m/%Y"), "signer_name": "Ông A"},
+        )  # fmt: skip
+    report = GeneratedReport.objects.get()
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports:report-detail", args=[report.pk]))
+
+    assert response.status_code == 200
+    assert "Số 1-BC/BTGDVTU" in response.content.decode()
