@@ -14,7 +14,7 @@ from docx import Document
 
 from danvan.core import attachments, indicators
 from danvan.dialogues.tests.factories import PetitionFactory
-from danvan.plans.models import AwardSubject, CampaignStatus, Period
+from danvan.plans.models import AwardSubject, Campaign, CampaignAward, CampaignStatus, Period
 from danvan.plans.tests.factories import (
     IndicatorFactory,
     IndicatorValueFactory,
@@ -64,9 +64,7 @@ def tables_with_heading(document, first_column: str):
 
 
 def campaign_with_awards(organisation, territory):
-    from danvan.plans.tests.campaign_factories import CampaignAwardFactory, CampaignFactory
-
-    campaign = CampaignFactory(
+    campaign = Campaign.objects.create(
         organisation=organisation,
         territory=territory,
         title="Phong trào “Phụ nữ 3T”",
@@ -79,8 +77,21 @@ def campaign_with_awards(organisation, territory):
     )
     progress = ProgressReportFactory(plan=None, campaign=campaign, year=YEAR, period=Period.Q2)
     IndicatorValueFactory(report=progress, indicator=indicator, value=620)
-    for subject in (AwardSubject.COLLECTIVE, AwardSubject.COLLECTIVE, AwardSubject.INDIVIDUAL):
-        CampaignAwardFactory(campaign=campaign, subject=subject, awarded_on=date(YEAR, 6, 1))
+    for number, subject in enumerate(
+        (AwardSubject.COLLECTIVE, AwardSubject.COLLECTIVE, AwardSubject.INDIVIDUAL)
+    ):
+        CampaignAward.objects.create(
+            campaign=campaign,
+            subject=subject,
+            name=f"Chi hội phụ nữ số {number}",
+            award="Giấy khen",
+            awarded_on=date(YEAR, 6, 1),
+        )
+    # Recognised after the period: not in the six-month report.
+    CampaignAward.objects.create(
+        campaign=campaign, subject=AwardSubject.INDIVIDUAL, name="Bà Muộn", award="Giấy khen",
+        awarded_on=date(YEAR, 7, 2),
+    )  # fmt: skip
     return campaign
 
 
