@@ -87,6 +87,10 @@ def run(args: argparse.Namespace) -> None:
             f"No mass-mobilisation commission in {province.name}; run without --skip-generate."
         )
     subtree = {"territory__scope_path__under": province.path}
+    if not args.skip_generate and not Plan.objects.filter(organisation=commission, year=args.year):
+        timed(
+            "plans and campaigns (bench's own)", lambda: add_plans(commission, province, args.year)
+        )
     print(
         f"  {province.name}: {Plan.objects.filter(**subtree).count()} plans, "
         f"{Campaign.objects.filter(**subtree).count()} campaigns; "
@@ -147,6 +151,72 @@ def run(args: argparse.Namespace) -> None:
             f"  {label:<24} median {statistics.median(values):.3f} s "
             f"({sum(values) / whole:.0%} of the time)"
         )
+
+
+def add_plans(commission, province, year: int) -> None:
+    """A plan of the commission and campaigns across the province, for when the plans app's
+    generators add none: 15 indicators (4 computed), 30 tasks, H1 and year progress; 60 campaigns
+    in the communes with 4 indicators, a Q2 report and awards each."""
+    import random
+    from datetime import date
+    from decimal import Decimal
+
+    from danvan.core import indicators
+    from danvan.plans.models import (
+        Campaign,
+        CampaignAward,
+        Indicator,
+        IndicatorValue,
+        Plan,
+        PlanTask,
+        ProgressReport,
+    )
+    from danvan.territories.models import Territory
+
+    rng = random.Random(year)
+    sources = [s.key for s in indicators.registered_sources()][:4]
+    plan = Plan.objects.create(
+        organisation=commission, territory=province, year=year,
+        title=f"Kế hoạch công tác dân vận năm {year}", status="approved",
+    )  # fmt: skip
+    plan_indicators = Indicator.objects.bulk_create(
+        Indicator(plan=plan, name=f"Chỉ tiêu số {n + 1}", unit="mô hình",
+                  target_value=rng.randint(10, 500), sort_order=n,
+                  source=sources[n] if n < len(sources) else "")
+        for n in range(15)
+    )  # fmt: skip
+    PlanTask.objects.bulk_create(
+        PlanTask(plan=plan, title=f"Nhiệm vụ số {n + 1}", deadline=date(year, rng.randint(1, 12), 1),
+                 status=rng.choice(["todo", "in_progress", "done", "done"]), sort_order=n)
+        for n in range(30)
+    )  # fmt: skip
+    for period in ("h1", "year"):
+        report = ProgressReport.objects.create(plan=plan, year=year, period=period)
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(report=report, indicator=i, value=Decimal(rng.randint(0, 600)))
+            for i in plan_indicators if not i.source
+        )  # fmt: skip
+    communes = list(Territory.objects.filter(parent=province).order_by("code")[:60])
+    for number, commune in enumerate(communes):
+        campaign = Campaign.objects.create(
+            organisation=commission, territory=commune, title=f"Phong trào thi đua số {number + 1}",
+            starts_on=date(year, rng.randint(1, 6), 1), ends_on=date(year, 12, 31), status="running",
+        )  # fmt: skip
+        campaign_indicators = Indicator.objects.bulk_create(
+            Indicator(campaign=campaign, name=f"Mục tiêu {n + 1}", unit="hộ",
+                      target_value=rng.randint(50, 900), sort_order=n)
+            for n in range(4)
+        )  # fmt: skip
+        report = ProgressReport.objects.create(campaign=campaign, year=year, period="q2")
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(report=report, indicator=i, value=Decimal(rng.randint(0, 900)))
+            for i in campaign_indicators
+        )
+        CampaignAward.objects.bulk_create(
+            CampaignAward(campaign=campaign, subject="collective", name=f"Tập thể {n + 1}",
+                          award="Giấy khen", awarded_on=date(year, 12, 1))
+            for n in range(3)
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

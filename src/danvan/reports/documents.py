@@ -70,7 +70,22 @@ def _paragraphs(text: str) -> list[Block]:
     return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _indicator_table(rows: list[dict[str, Any]]) -> Table:
+def _indicator_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
+    return [
+        [
+            str(position),
+            row["name"],
+            row["unit"],
+            figure(row["target"]),
+            figure(row["actual"]),
+            percent(row["percent"]),
+            row["source_label"] or _("Reported"),
+        ]
+        for position, row in enumerate(rows, start=1)
+    ]
+
+
+def _table(rows: list[list[str]]) -> Table:
     return Table(
         columns=[
             _("No."),
@@ -81,21 +96,14 @@ def _indicator_table(rows: list[dict[str, Any]]) -> Table:
             _("% of target"),
             _("Source"),
         ],
-        rows=[
-            [
-                str(position),
-                row["name"],
-                row["unit"],
-                figure(row["target"]),
-                figure(row["actual"]),
-                percent(row["percent"]),
-                row["source_label"] or _("Reported"),
-            ]
-            for position, row in enumerate(rows, start=1)
-        ],
-        widths=[11, 50, 18, 17, 17, 15, 30],
+        rows=rows,
+        widths=[11, 48, 20, 17, 17, 15, 30],
         align=["center", "left", "center", "right", "right", "right", "left"],
     )
+
+
+def _indicator_table(rows: list[dict[str, Any]]) -> Table:
+    return _table(_indicator_rows(rows))
 
 
 def _plan_blocks(plans: list[dict[str, Any]], values: dict[str, str]) -> list[Block]:
@@ -131,45 +139,52 @@ def _plan_blocks(plans: list[dict[str, Any]], values: dict[str, str]) -> list[Bl
     return blocks
 
 
-def _campaign_blocks(campaigns: list[dict[str, Any]]) -> list[Block]:
+def _campaign_blocks(campaigns: list[dict[str, Any]], organisation: str) -> list[Block]:
+    """One table for every campaign: a line naming the campaign, then its indicators.
+
+    A province runs dozens of campaigns; one table keeps the report short and quick to write.
+    """
     if not campaigns:
         return [Paragraph(_("No campaign ran during the period."))]
+    count = len(campaigns)
     blocks: list[Block] = [
         Paragraph(
             ngettext(
                 "%(count)s campaign ran during the period.",
                 "%(count)s campaigns ran during the period.",
-                len(campaigns),
+                count,
             )
-            % {"count": len(campaigns)}
+            % {"count": count}
         )
     ]
-    for campaign in campaigns:
+    rows: list[list[str]] = []
+    for position, campaign in enumerate(campaigns, start=1):
+        awards = campaign["awards"]
+        title = "{} ({} - {})".format(
+            campaign["title"],
+            format_date(date.fromisoformat(campaign["starts_on"])),
+            format_date(date.fromisoformat(campaign["ends_on"])),
+        )
+        if campaign["organisation"] != organisation:
+            title += f", {campaign['organisation']}"
+        recognised = ""
+        if awards["collective"] or awards["individual"]:
+            recognised = _("recognised: %(collective)s collectives, %(individual)s individuals") % {
+                "collective": awards["collective"],
+                "individual": awards["individual"],
+            }
+        rows.append([str(position), title, "", "", "", "", recognised])
+        rows.extend(["", *row[1:]] for row in _indicator_rows(campaign["indicators"]))
+    blocks.append(_table(rows))
+    collective = sum(c["awards"]["collective"] for c in campaigns)
+    individual = sum(c["awards"]["individual"] for c in campaigns)
+    if collective or individual:
         blocks.append(
             Paragraph(
-                _("%(title)s (%(organisation)s, %(first)s to %(last)s)")
-                % {
-                    "title": campaign["title"],
-                    "organisation": campaign["organisation"],
-                    "first": format_date(date.fromisoformat(campaign["starts_on"])),
-                    "last": format_date(date.fromisoformat(campaign["ends_on"])),
-                },
-                bold=True,
-                align="left",
+                _("Recognised at the end: %(collective)s collectives, %(individual)s individuals.")
+                % {"collective": collective, "individual": individual}
             )
         )
-        if campaign["indicators"]:
-            blocks.append(_indicator_table(campaign["indicators"]))
-        awards = campaign["awards"]
-        if awards["collective"] or awards["individual"]:
-            blocks.append(
-                Paragraph(
-                    _(
-                        "Recognised at the end: %(collective)s collectives, %(individual)s individuals."
-                    )
-                    % {"collective": awards["collective"], "individual": awards["individual"]}
-                )
-            )
     return blocks
 
 
@@ -202,7 +217,9 @@ def build_report(report: GeneratedReport) -> OfficialDocument:
     if "plans" in figures:
         parts.append((_("Carrying out the annual plan"), _plan_blocks(figures["plans"], values)))
     if "campaigns" in figures:
-        parts.append((_("Campaigns"), _campaign_blocks(figures["campaigns"])))
+        parts.append(
+            (_("Campaigns"), _campaign_blocks(figures["campaigns"], values["organisation"]))
+        )
     if "domains" in figures:
         parts.append((_("Figures from other areas of work"), _domain_blocks(figures["domains"])))
     for number, (title, blocks) in enumerate(parts, start=1):
