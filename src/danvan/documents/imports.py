@@ -106,7 +106,8 @@ class DocumentImport(ImportSchema):
         if found is None:
             codes = ", ".join(sorted({t.code for t in self.types.values()}))
             raise ParseError(
-                _("Unknown type “%(value)s” (one of: %(codes)s).") % {"value": value, "codes": codes}
+                _("Unknown type “%(value)s” (one of: %(codes)s).")
+                % {"value": value, "codes": codes}
             )
         return found
 
@@ -140,7 +141,10 @@ class DocumentImport(ImportSchema):
         if len(set(found)) == 1:
             issuer_id = found[0]
         elif found:
-            errors.add("issuer", _("Several organisations in your scope have this name; write the full name."))
+            errors.add(
+                "issuer",
+                _("Several organisations in your scope have this name; write the full name."),
+            )
         elif not self.nationwide:
             errors.add("issuer", _("No organisation with this name in your scope."))
         if errors:

@@ -88,8 +88,12 @@ class DocumentOut(DocumentListOut):
     valid_until: date | None
     created_at: datetime
     updated_at: datetime
-    relations_out: list[RelationOut] = Field(description="What this document implements, amends or replaces.")
-    relations_in: list[RelationOut] = Field(description="Documents implementing, amending or replacing it.")
+    relations_out: list[RelationOut] = Field(
+        description="What this document implements, amends or replaces."
+    )
+    relations_in: list[RelationOut] = Field(
+        description="Documents implementing, amending or replacing it."
+    )
     attachments: list[AttachmentTextOut]
     plans: list[PlanRefOut]
     campaigns: list[PlanRefOut]
@@ -103,7 +107,9 @@ class DocumentIn(Stripped):
     issuer_id: int | None = Field(
         None, description="The issuing organisation; none for a body outside the register."
     )
-    issuer_name: str = Field("", max_length=255, description="As printed; required without issuer_id.")
+    issuer_name: str = Field(
+        "", max_length=255, description="As printed; required without issuer_id."
+    )
     signer: str = Field("", max_length=150)
     summary: str = Field("", max_length=20_000)
     recipients: str = Field("", max_length=5_000)

@@ -229,6 +229,4 @@ def document_counts_for_user(
 
 def year_counts_for_user(user) -> dict[int, int]:
     rows = documents_visible(user).annotate(year=ExtractYear("issued_on"))
-    return {
-        r["year"]: r["n"] for r in rows.values("year").annotate(n=Count("id")).order_by("year")
-    }
+    return {r["year"]: r["n"] for r in rows.values("year").annotate(n=Count("id")).order_by("year")}

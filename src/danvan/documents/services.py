@@ -78,7 +78,9 @@ def issuer_key_of(issuer_name: str) -> str:
     return normalize(issuer_name)[:255]
 
 
-def natural_key_of(*, issuer_id: int | None, issuer_name: str, year: int, number_symbol: str) -> str:
+def natural_key_of(
+    *, issuer_id: int | None, issuer_name: str, year: int, number_symbol: str
+) -> str:
     """Issuer, year and number+symbol, accents, case and spacing ignored: the same document
     registered twice (by hand or by import) has the same key."""
     issuer = f"o{issuer_id}" if issuer_id else "n:" + issuer_key_of(issuer_name)
@@ -187,9 +189,7 @@ def _refuse_duplicate(document: GuidanceDocument) -> None:
     )
     if twin is not None:
         raise DomainError(
-            _(
-                "%(number)s of %(issuer)s issued in %(year)s is already in the register."
-            )
+            _("%(number)s of %(issuer)s issued in %(year)s is already in the register.")
             % {
                 "number": twin.number_symbol,
                 "issuer": twin.issuer_name,
@@ -319,7 +319,9 @@ def _relation_change(action: str, relation: DocumentRelation) -> audit.Change:
         object_repr=f"{relation.source.number_symbol} {relation.kind} "
         f"{relation.target.number_symbol}"[:255],
         territory_id=relation.source.territory_id,
-        changes=audit.diff(empty, values) if action == audit.Action.CREATE else audit.diff(values, empty),
+        changes=audit.diff(empty, values)
+        if action == audit.Action.CREATE
+        else audit.diff(values, empty),
     )
 
 
@@ -358,8 +360,7 @@ def document_relate(
         raise _error(_("These documents are already related this way."), "target", "duplicate")
     if DocumentRelation.objects.filter(source=target, target=source, kind=kind).exists():
         raise _error(
-            _("The other document already %(kind)s this one.")
-            % {"kind": RelationKind(kind).label},
+            _("The other document already %(kind)s this one.") % {"kind": RelationKind(kind).label},
             "target",
             "cycle",
         )

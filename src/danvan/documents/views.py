@@ -208,7 +208,9 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     scope.require(request.user, CHANGE, document.territory)
     try:
         services.document_delete(
-            document=document, actor=request.user, expected_version=as_id(request.POST.get("version"))
+            document=document,
+            actor=request.user,
+            expected_version=as_id(request.POST.get("version")),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -297,4 +299,3 @@ def relation_delete(request: HttpRequest, pk: int, relation_id: int) -> HttpResp
     services.document_unrelate(relation=relation, actor=request.user)
     messages.success(request, _("The relation was removed."))
     return redirect("documents:document-detail", document.pk)
-
