@@ -92,8 +92,8 @@ class DocumentImport(ImportSchema):
         "(NQ, CT, KH, HD…) or its name. Dates are dd/mm/yyyy."
     )
 
-    def __init__(self, actor) -> None:
-        super().__init__(actor)
+    def __init__(self, actor, *args, **kwargs) -> None:
+        super().__init__(actor, *args, **kwargs)
         self.types: dict[str, DocumentType] = {}
         for doc_type in DocumentType.objects.filter(is_active=True):
             for label in (doc_type.code, doc_type.name_vi, doc_type.name_en):
