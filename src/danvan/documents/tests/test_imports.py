@@ -41,7 +41,9 @@ def officer(units):
 def run_import(rows, actor, capture):
     with capture(execute=True):
         batch = services.import_upload(
-            schema_key="documents", upload=upload([HEADERS, *rows], name="so-van-ban.xlsx"), actor=actor
+            schema_key="documents",
+            upload=upload([HEADERS, *rows], name="so-van-ban.xlsx"),
+            actor=actor,
         )
     batch.refresh_from_db()
     if batch.status == ImportStatus.VALIDATED:
@@ -51,14 +53,22 @@ def run_import(rows, actor, capture):
     return batch
 
 
-def test_a_messy_register_imports_and_a_second_run_adds_nothing(officer, django_capture_on_commit_callbacks):
+def test_a_messy_register_imports_and_a_second_run_adds_nothing(
+    officer, django_capture_on_commit_callbacks
+):
     rows = [row(), row("13 - KH/ĐU", type="Kế hoạch", date="2/4/2024", validity="")]
 
     batch = run_import(rows, officer, django_capture_on_commit_callbacks)
 
     assert batch.status == ImportStatus.COMMITTED, batch.errors or batch.message
-    assert set(GuidanceDocument.objects.values_list("number_symbol", flat=True)) == {"12-HD/ĐU", "13-KH/ĐU"}
-    assert AuditEvent.objects.filter(object_type="documents.guidancedocument", action="create").count() == 2
+    assert set(GuidanceDocument.objects.values_list("number_symbol", flat=True)) == {
+        "12-HD/ĐU",
+        "13-KH/ĐU",
+    }
+    assert (
+        AuditEvent.objects.filter(object_type="documents.guidancedocument", action="create").count()
+        == 2
+    )
 
     run_import(rows, officer, django_capture_on_commit_callbacks)
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(place):
-    province, commune_a, commune_b = place
+    _province, commune_a, commune_b = place
     org_a = OrganisationFactory(territory=commune_a, name="Đảng ủy phường Đông Triều")
     org_b = OrganisationFactory(territory=commune_b, name="Đảng ủy xã Quảng Hà")
     return {
@@ -42,9 +42,9 @@ def test_filters_by_year_unit_and_issuer_name_accents_ignored(world):
 
     def found(**kwargs):
         return set(
-            selectors.document_list_for_user(viewer, selectors.DocumentFilters(**kwargs)).values_list(
-                "pk", flat=True
-            )
+            selectors.document_list_for_user(
+                viewer, selectors.DocumentFilters(**kwargs)
+            ).values_list("pk", flat=True)
         )
 
     assert found(year=2024) == {world["a2"].pk, world["central"].pk}

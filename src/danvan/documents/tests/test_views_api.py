@@ -84,7 +84,10 @@ def test_relation_added_on_the_page_shows_in_both_directions(client, officer):
 
     assert response.status_code == 302
     assert DocumentRelation.objects.filter(source=plan, target=resolution).exists()
-    assert "3-KH/ĐU" in client.get(reverse("documents:document-detail", args=[resolution.pk])).content.decode()
+    assert (
+        "3-KH/ĐU"
+        in client.get(reverse("documents:document-detail", args=[resolution.pk])).content.decode()
+    )
 
 
 def test_api_create_update_relate_and_delete(api, officer):
