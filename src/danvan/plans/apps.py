@@ -8,4 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and campaigns")
 
     def ready(self) -> None:
+        from danvan.core.imports import registry as imports
         from danvan.plans import policies  # noqa: F401  (registers the actions)
+
+        imports.register("plan-indicators", "danvan.plans.imports.PlanIndicatorImport")

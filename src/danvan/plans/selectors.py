@@ -57,7 +57,7 @@ def indicator_row(
     source = indicators.get_source(indicator.source) if indicator.source else None
     actual = value.value if value else None
     drill = ""
-    if source is not None and source.drill_url is not None:
+    if source is not None and source.drill_url is not None and first is not None:
         drill = source.drill_url(territory, first, last) or ""
     return IndicatorRow(
         indicator=indicator,
@@ -120,9 +120,13 @@ def plan_list_for_user(user, filters: PlanFilters | None = None) -> QuerySet[Pla
     if filters.status in PlanStatus.values:
         rows = rows.filter(status=filters.status)
     rows = filter_by_search(rows, filters.query[:200], field="search_text")
-    return rows.select_related("organisation", "territory__parent").annotate(
-        indicator_count=Count("indicators", distinct=True),
-        task_count=Count("tasks", distinct=True),
+    return (
+        rows.select_related("organisation", "territory__parent")
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            task_count=Count("tasks", distinct=True),
+        )
+        .order_by("-year", "territory__path", "organisation__name", "id")
     )
 
 

@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from danvan.plans.views import imports, plans, progress
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [*plans.urlpatterns, *progress.urlpatterns, *imports.urlpatterns]

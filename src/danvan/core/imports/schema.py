@@ -92,6 +92,9 @@ class ImportSchema:
 
     def __init__(self, actor) -> None:
         self.actor = actor
+        # What the upload was for, when the rows go into one record (a plan's indicators):
+        # given to `import_upload(target=...)`, kept on the batch's job and set by the pipeline.
+        self.target: dict = {}
         self._parsers: dict[str, Callable[[Any], Any]] = {
             c.key: getattr(self, c.parser) if isinstance(c.parser, str) else c.parser
             for c in self.columns

@@ -98,7 +98,7 @@ def get_schema(key: str) -> type[ImportSchema]:
 
 @transaction.atomic
 def import_upload(
-    *, schema_key: str, upload: UploadedFile, actor, language: str = ""
+    *, schema_key: str, upload: UploadedFile, actor, language: str = "", target: dict | None = None
 ) -> ImportBatch:
     """Store an uploaded file and queue its check; refuses oversize or non-spreadsheet files."""
     schema_cls = get_schema(schema_key)
@@ -122,7 +122,7 @@ def import_upload(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    schema = schema_cls(actor)
+    schema = _with_target(schema_cls(actor), target)
     batch = ImportBatch(
         schema=schema_key,
         created_by=actor,
@@ -143,7 +143,10 @@ def import_upload(
         kind="import.validate",
         title=_("Checking %(file)s") % {"file": batch.original_name},
         actor=actor,
-        params={"language": language or translation.get_language() or settings.LANGUAGE_CODE},
+        params={
+            "language": language or translation.get_language() or settings.LANGUAGE_CODE,
+            **({"target": target} if target else {}),
+        },
     )
     batch.job = job
     batch.save()
@@ -152,6 +155,16 @@ def import_upload(
     job.save(update_fields=["params", "result"])
     _enqueue("import_validate", batch.pk)
     return batch
+
+
+def _with_target(schema: ImportSchema, target: dict | None) -> ImportSchema:
+    # Set after construction: schemas override __init__(actor) and need not know about it.
+    schema.target = target or {}
+    return schema
+
+
+def _target_of(batch: ImportBatch) -> dict:
+    return (batch.job.params.get("target") if batch.job else None) or {}
 
 
 def _enqueue(task_name: str, batch_id: int) -> None:
@@ -314,7 +327,7 @@ def import_validate_run(batch_id: int) -> None:
         if job_id:
             jobs.job_start(job_id, message=_("Checking the rows…"))
         try:
-            schema = schema_class(batch.schema)(batch.created_by)
+            schema = _with_target(schema_class(batch.schema)(batch.created_by), _target_of(batch))
             progress = jobs.ProgressReporter(job_id)
             result = check_file(schema, batch.file.path, batch.file_format, progress=progress)
         except readers.FileRejected as exc:
@@ -384,6 +397,8 @@ def import_commit_request(*, batch: ImportBatch, actor) -> ImportBatch:
         params={
             "batch": batch.pk,
             "language": translation.get_language() or settings.LANGUAGE_CODE,
+            # The commit job replaces the check's on the batch: keep what the rows go into.
+            **({"target": _target_of(batch)} if _target_of(batch) else {}),
         },
     )
     job.result = {"next_url": reverse("core:import-detail", args=[batch.pk])}
@@ -412,7 +427,7 @@ def import_commit_run(batch_id: int) -> None:
         try:
             if actor is None or not actor.is_active:
                 raise ImportAborted(_("The account that uploaded this file is no longer active."))
-            schema = schema_class(batch.schema)(actor)
+            schema = _with_target(schema_class(batch.schema)(actor), _target_of(batch))
             with context.acting(source=f"import:{batch.pk}"), transaction.atomic():
                 current = ImportBatch.objects.select_for_update().get(pk=batch_id)
                 if current.status != S.COMMITTING:
