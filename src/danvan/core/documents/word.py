@@ -133,11 +133,12 @@ def _page_field(paragraph: DocxParagraph) -> None:
 
 
 def _style_run(run, *, size: float, bold=False, italic=False, underline=False) -> None:
-    run.font.name = FONT
+    # Only what differs from the Normal style is written (None inherits it): a report of a
+    # province has thousands of table cells, and each property costs an XML insertion.
     run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    run.font.underline = underline
+    run.font.bold = True if bold else None
+    run.font.italic = True if italic else None
+    run.font.underline = True if underline else None
     _set_fonts(run._r.get_or_add_rPr())
 
 
