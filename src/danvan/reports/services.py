@@ -305,7 +305,11 @@ def can_retry(report: GeneratedReport) -> bool:
 @transaction.atomic
 def report_retry(*, report: GeneratedReport, actor) -> GeneratedReport:
     """Queue a failed (or abandoned) report again; it keeps the number it was given."""
-    locked = GeneratedReport.objects.select_for_update().select_related("job").get(pk=report.pk)
+    locked = (
+        GeneratedReport.objects.select_for_update(of=("self",))
+        .select_related("job")
+        .get(pk=report.pk)
+    )
     scope.require(actor, GENERATE, locked.territory)
     if not can_retry(locked):
         raise DomainError(_("Only a failed report can be generated again."), code="status")
