@@ -410,6 +410,7 @@ def report_build_run(report_id: int, *, timings: BuildTimings | None = None) -> 
             timings.rendering = time.perf_counter() - started
             if job_id:
                 jobs.job_progress(job_id, done=2, message=_("Saving the files…"))
+            next_url = reverse("reports:report-detail", args=[report.pk])
             started = time.perf_counter()
             _store(report, docx=docx, pdf=pdf)
             timings.storing = time.perf_counter() - started
@@ -430,10 +431,7 @@ def report_build_run(report_id: int, *, timings: BuildTimings | None = None) -> 
         if job_id:
             jobs.job_succeed(
                 job_id,
-                result={
-                    "report_id": report.pk,
-                    "next_url": reverse("reports:report-detail", args=[report.pk]),
-                },
+                result={"report_id": report.pk, "next_url": next_url},
                 message=_("The report is ready."),
             )
 
