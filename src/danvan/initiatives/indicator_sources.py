@@ -22,10 +22,12 @@ def models_recognised(territory, first, last) -> int:
 
 
 def models_registered(territory, first, last) -> int:
-    """Models registered (entered into the register) in the period."""
+    """Models registered for the movement in the period: dated by their submission to the
+    committee (a draft still being written is not registered yet; the row's creation date is
+    when it was typed in, often long after)."""
     start, end = moment_bounds(first, last)
     return Initiative.objects.filter(
-        subtree_q(territory), created_at__gte=start, created_at__lt=end
+        subtree_q(territory), submitted_at__gte=start, submitted_at__lt=end
     ).count()
 
 

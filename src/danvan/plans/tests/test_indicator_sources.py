@@ -91,14 +91,17 @@ def test_models_recognised_counts_decisions_in_the_period_and_subtree(units):
     )
 
 
-def test_models_registered_counts_models_created_in_the_period(units):
+def test_models_registered_counts_models_submitted_in_the_period(units):
     province, commune_a, _, elsewhere = units
     rows = []
     for unit in (commune_a, elsewhere):
         for day in DAYS:
-            model = InitiativeFactory(organisation=OrganisationFactory(territory=unit))
-            type(model).objects.filter(pk=model.pk).update(created_at=at_noon(day))
-            rows.append((unit, day, True))
+            for submitted in (True, False):
+                model = InitiativeFactory(organisation=OrganisationFactory(territory=unit))
+                type(model).objects.filter(pk=model.pk).update(
+                    created_at=at_noon(day), submitted_at=at_noon(day) if submitted else None
+                )
+                rows.append((unit, day, submitted))
 
     assert indicators.compute("initiatives.registered", province, FIRST, LAST) == expected_for(
         rows, province
