@@ -176,6 +176,18 @@ def documents_for_picker(user, query: str = "") -> QuerySet:
     return rows.select_related("doc_type").order_by("-issued_on", "-pk")
 
 
+def plan_documents_for_user(user, plan: Plan) -> list:
+    """The documents a plan implements, as far as the reader may read them in the register."""
+    from danvan.documents.selectors import documents_visible
+
+    return list(
+        documents_visible(user)
+        .filter(plans=plan)
+        .select_related("doc_type")
+        .order_by("issued_on", "pk")
+    )
+
+
 def organisations_for_plans(user, action: str = "plans.change") -> QuerySet:
     """Active organisations the user may file plans for."""
     from danvan.organisations.models import Organisation

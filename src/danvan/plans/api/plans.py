@@ -71,7 +71,7 @@ def _plan_out(request, plan_id: int) -> Shown:
         {"name": t.name, "label": str(t.label), "requires_reason": t.requires_reason}
         for t in PLAN_LIFECYCLE.available_for(plan, request.user)
     ]
-    return Shown(plan, documents=list(plan.documents.order_by("issued_on")), steps=steps)
+    return Shown(plan, documents=selectors.plan_documents_for_user(request.user, plan), steps=steps)
 
 
 def _plan_data(request, payload: PlanIn) -> services.PlanData:

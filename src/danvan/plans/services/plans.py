@@ -166,7 +166,12 @@ def plan_update(*, plan: Plan, data: PlanData, actor, version: int | None) -> Pl
     _apply(current, data)
     current.version += 1
     current.save()
-    current.documents.set(data.documents)
+    # Links the editor cannot read in the register (a provincial resolution on a commune's
+    # plan) were not offered to them, so they stay as they are.
+    from danvan.plans.selectors import documents_for_picker
+
+    unseen = current.documents.exclude(pk__in=documents_for_picker(actor).values("pk"))
+    current.documents.set([*data.documents, *unseen])
     changes = audit.diff(before, _snapshot(current))
     changes.pop("version", None)
     if (after_documents := _document_ids(current)) != before_documents:

@@ -188,3 +188,44 @@ def test_plan_page_query_count_does_not_grow_with_lower_plans(
 
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_plan_page_shows_only_the_documents_the_reader_may_read(client, place, people):
+    from danvan.accounts.tests.factories import user_with_role
+    from danvan.documents.tests.factories import GuidanceDocumentFactory
+
+    province, commune_a, _ = place
+    provincial = GuidanceDocumentFactory(
+        number_symbol="20-NQ/TU", issuer=OrganisationFactory(territory=province)
+    )
+    central = GuidanceDocumentFactory(number_symbol="25-NQ/TW", issuer=None)
+    plan = PlanFactory(organisation=OrganisationFactory(territory=commune_a), year=2025)
+    plan.documents.set([provincial, central])
+    commune_viewer = user_with_role("viewer", commune_a)
+
+    client.force_login(commune_viewer)
+    commune_page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    client.force_login(people["viewer"])
+    province_page = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+
+    assert "25-NQ/TW" in commune_page
+    assert "20-NQ/TU" not in commune_page
+    assert "20-NQ/TU" in province_page
+
+
+def test_editing_keeps_links_the_editor_cannot_read(place, people):
+    from danvan.accounts.tests.factories import user_with_role
+    from danvan.documents.tests.factories import GuidanceDocumentFactory
+
+    province, commune_a, _ = place
+    provincial = GuidanceDocumentFactory(issuer=OrganisationFactory(territory=province))
+    local = GuidanceDocumentFactory(issuer=OrganisationFactory(territory=commune_a))
+    plan = PlanFactory(organisation=OrganisationFactory(territory=commune_a), year=2025)
+    plan.documents.set([provincial])
+    commune_officer = user_with_role("officer", commune_a)
+
+    services.plan_update(
+        plan=plan, data=data_of(plan, documents=[local]), actor=commune_officer, version=None
+    )
+
+    assert set(plan.documents.all()) == {provincial, local}

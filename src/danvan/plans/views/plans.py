@@ -195,7 +195,7 @@ def _detail_context(request: HttpRequest, plan, **extra) -> dict:
     reported = {r.period for r in reports}
     context = {
         "plan": plan,
-        "documents": list(plan.documents.select_related("doc_type").order_by("issued_on")),
+        "documents": selectors.plan_documents_for_user(user, plan),
         "rows": rows,
         "latest": latest,
         "tasks": selectors.tasks_of(plan),
