@@ -282,3 +282,19 @@ def test_report_page_computes_and_links_to_the_source(client, plan, people):
     assert response.status_code == 200
     assert "Dialogue conferences held" in text or "Hội nghị đối thoại được tổ chức" in text
     assert "/dialogues/conferences/" in text
+
+
+def test_list_filters_by_organisation_and_offers_only_organisations_in_scope(client, plan, people):
+    other = PlanFactory(organisation=OrganisationFactory(territory=plan.territory), year=2025)
+    outside = OrganisationFactory(territory=people["other_province"], name="Ban Dân vận Tỉnh Khác")
+    client.force_login(people["viewer"])
+
+    listed = client.get(reverse("plans:plan-list"), {"organisation": plan.organisation_id})
+    options = client.get(
+        reverse("plans:organisation-options"), {"field": "filter", "oq": "ban dan van"}
+    )
+
+    assert plan.title in listed.content.decode()
+    assert other.title not in listed.content.decode()
+    assert "Ban Dân vận Tỉnh ủy" in options.content.decode()
+    assert outside.name not in options.content.decode()

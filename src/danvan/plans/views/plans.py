@@ -73,6 +73,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, rows),
         "territory": territory,
         "filters": {key: get.get(key, "") for key in LIST_FILTERS},
+        "chosen_organisation": selectors.organisations_for_plans(request.user, VIEW)
+        .filter(pk=filters.organisation_id)
+        .first()
+        if filters.organisation_id
+        else None,
         "statuses": PlanStatus.choices,
         "years": list(range(this_year + 1, this_year - 6, -1)),
         "can_create": scope.can_anywhere(request.user, CHANGE),
@@ -90,8 +95,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def organisation_options(request: HttpRequest) -> HttpResponse:
     """Radio choices of organisations for the plan form (name="organisation") or a task owner."""
     _require_anywhere(request, VIEW)
-    name = "owner" if request.GET.get("field") == "owner" else "organisation"
-    action = VIEW if name == "owner" else CHANGE
+    # owner: a task's responsible body; filter: the list's filter; otherwise the plan form.
+    field = request.GET.get("field", "")
+    name = "owner" if field == "owner" else "organisation"
+    action = VIEW if field in ("owner", "filter") else CHANGE
     rows = filter_by_search(
         selectors.organisations_for_plans(request.user, action), request.GET.get("oq", "")[:100]
     ).select_related("territory")
