@@ -14,21 +14,29 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def run():
     quang_ninh = ProvinceFactory(code=22, name="Tỉnh Quảng Ninh")
-    communes = [CommuneFactory(parent=quang_ninh, name=f"Phường {n}") for n in ("Đông Triều", "Mạo Khê")]
+    communes = [
+        CommuneFactory(parent=quang_ninh, name=f"Phường {n}") for n in ("Đông Triều", "Mạo Khê")
+    ]
     kind = OrganisationKindFactory
-    OrganisationFactory(territory=quang_ninh, name="Tỉnh ủy Quảng Ninh", kind=kind(code="party_committee"))
+    OrganisationFactory(
+        territory=quang_ninh, name="Tỉnh ủy Quảng Ninh", kind=kind(code="party_committee")
+    )
     OrganisationFactory(
         territory=quang_ninh, name="Ban Tuyên giáo và Dân vận Tỉnh ủy Quảng Ninh",
         kind=kind(code="mass_mobilisation_commission"),
     )  # fmt: skip
     for commune in communes:
-        OrganisationFactory(territory=commune, name=f"Đảng ủy {commune.name}", kind=kind(code="party_committee"))
+        OrganisationFactory(
+            territory=commune, name=f"Đảng ủy {commune.name}", kind=kind(code="party_committee")
+        )
     admin = UserFactory(is_superuser=True)
     return GenerationRun(scale="demo", seed=2025, provinces=[quang_ninh], communes=communes,
                          actor=admin, password="x")  # fmt: skip
 
 
-def test_demo_register_has_quang_ninhs_documents_links_and_searchable_files_and_reruns_add_nothing(run):
+def test_demo_register_has_quang_ninhs_documents_links_and_searchable_files_and_reruns_add_nothing(
+    run,
+):
     counts = generate_documents(run)
 
     assert counts["documents"] == DEMO_PROVINCE_TOTAL
