@@ -19,6 +19,7 @@ from danvan.core.documents import (
     render_docx,
     render_pdf,
 )
+from danvan.core.documents.issuers import issuer_symbol, parent_body, style_of
 from danvan.core.models import AttachmentKind
 from danvan.core.search import normalize
 from danvan.core.templatetags.vn import format_number
@@ -26,30 +27,15 @@ from danvan.initiatives.models import Entry, ReviewRound
 from danvan.organisations.models import Organisation
 
 DECISION_TYPE = "QĐ"
-# Party bodies number their documents "15-QĐ/BTGDVTU"; state bodies "Số: 12/QĐ-UBND".
-PARTY_KINDS = {"party_committee", "mass_mobilisation_commission"}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def next_decision_number(issuer: Organisation, year: int) -> str:
     """The issuer's next decision number of the year, written in its style ("7-QĐ/BTGDVTU")."""
     number = next_document_number(issuer=issuer, doc_type=DECISION_TYPE, period=str(year))
-    symbol = (issuer.short_name or "").replace(" ", "").upper() or "BDV"
-    label = number_label(style_of(issuer), number, DECISION_TYPE, symbol)
+    # Party bodies number their documents "15-QĐ/BTGDVTU"; state bodies "Số: 12/QĐ-UBND".
+    label = number_label(style_of(issuer), number, DECISION_TYPE, issuer_symbol(issuer))
     return label.removeprefix("Số:").removeprefix("Số").strip()
-
-
-def style_of(issuer: Organisation) -> str:
-    return "party" if issuer.kind.code in PARTY_KINDS else "state"
-
-
-def _parent_body(issuer: Organisation) -> str:
-    if issuer.parent_id:
-        return issuer.parent.name.upper()
-    territory = issuer.territory
-    if style_of(issuer) == "party":
-        return _("PARTY COMMITTEE OF %(unit)s") % {"unit": territory.name.upper()}
-    return _("PEOPLE'S COMMITTEE OF %(unit)s") % {"unit": territory.name.upper()}
 
 
 def _number_line(style: str, decision_number: str) -> str:
@@ -85,7 +71,7 @@ def build_decision(review_round: ReviewRound, recognised: list[Entry]) -> Offici
     }
     return OfficialDocument(
         style=style,
-        parent_body=_parent_body(issuer),
+        parent_body=parent_body(issuer),
         issuer=issuer.name.upper(),
         number_label=_number_line(style, review_round.decision_number),
         place=council.territory.name,
