@@ -22,7 +22,6 @@ from danvan.plans.models import (
 from danvan.territories.models import Era
 
 VIEW, CHANGE = "plans.view", "plans.change"
-DOCUMENT_VIEW = "documents.view"
 PICKER_LIMIT = 20
 
 
@@ -119,19 +118,10 @@ def organisations_in_province(territory) -> QuerySet[Organisation]:
 
 
 def documents_visible(user) -> QuerySet:
-    """Guidance documents the user may read: central ones (no unit) and those of their units."""
-    from danvan.documents.models import GuidanceDocument
+    """Guidance documents the user may read, by the documents register's own rule."""
+    from danvan.documents.selectors import documents_visible as register_documents_visible
 
-    rows = GuidanceDocument.objects.select_related("doc_type")
-    paths = scope.scope_paths(user, DOCUMENT_VIEW)
-    if paths is None:
-        return rows
-    if not paths:
-        return rows.none()
-    condition = Q(territory__isnull=True)
-    for path in paths:
-        condition |= Q(territory__scope_path__under=path)
-    return rows.filter(condition)
+    return register_documents_visible(user).select_related("doc_type")
 
 
 def document_search(user, query: str, *, limit: int = PICKER_LIMIT) -> list:
