@@ -23,6 +23,10 @@ PT_TO_MM = 25.4 / 72
 ALIGNMENT = {"left": "L", "center": "C", "right": "R", "justify": "J"}
 
 
+# Room a heading needs below it to stay on the current page.
+HEADING_KEEP_MM = 30
+
+
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF bytes, laid out like the Word version."""
     pdf = _OfficialPdf()
@@ -103,6 +107,10 @@ class _OfficialPdf(FPDF):
             if isinstance(block, Table):
                 self._write_table(block)
             elif isinstance(block, Heading):
+                # Keep a heading with the start of what it introduces (a few lines or a table's
+                # first rows) rather than leaving it alone at the foot of a page.
+                if self.will_page_break(HEADING_KEEP_MM):
+                    self.add_page()
                 self._write_text(block.text, style="B", align="J", indent=True)
             elif isinstance(block, Paragraph):
                 style = ("B" if block.bold else "") + ("I" if block.italic else "")

@@ -57,7 +57,11 @@ def render_docx(doc: OfficialDocument) -> bytes:
         if isinstance(block, Table):
             _write_table(word, block)
         elif isinstance(block, Heading):
-            _paragraph(word, block.text, size=L.SIZE_BODY, bold=True, align="justify", indent=True)
+            heading = _paragraph(
+                word, block.text, size=L.SIZE_BODY, bold=True, align="justify", indent=True
+            )
+            # A heading never ends a page alone: Word moves it over with what it introduces.
+            heading.paragraph_format.keep_with_next = True
         else:
             _write_paragraph(word, block)
     _write_foot(word, doc)

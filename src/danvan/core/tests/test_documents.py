@@ -2,6 +2,7 @@ import io
 import logging
 import shutil
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -352,3 +353,28 @@ def test_concurrent_callers_never_get_the_same_number():
 
     assert errors == []
     assert sorted(numbers) == list(range(1, 31))
+
+
+def test_pdf_heading_is_never_left_alone_at_the_foot_of_a_page():
+    # Push the heading down one paragraph at a time so that in some run it falls on the last
+    # lines of page one; it must still share its page with the start of what follows it.
+    base = decision(rows=1)
+    for filler in range(8, 30):
+        blocks = [
+            Paragraph(f"Đoạn {i + 1}: nội dung hướng dẫn thực hiện công tác dân vận ở cơ sở.")
+            for i in range(filler)
+        ]
+        blocks += [Heading("Điều 2. Tổ chức thực hiện"), Paragraph("Giao Văn phòng theo dõi.")]
+        doc = replace(base, blocks=blocks)
+
+        pages = [" ".join(page.split()) for page in pdf_pages(render_pdf(doc))]
+
+        [holder] = [page for page in pages if "Điều 2. Tổ chức thực hiện" in page]
+        assert "Giao Văn phòng theo dõi." in holder, filler
+
+
+def test_docx_heading_keeps_with_the_next_paragraph():
+    word = Document(io.BytesIO(render_docx(decision())))
+
+    [heading] = [p for p in word.paragraphs if p.text.startswith("Điều 1.")]
+    assert heading.paragraph_format.keep_with_next is True
