@@ -89,8 +89,13 @@ def bar_chart(
     value_format: Callable[[Number], str] = format_number,
     link_for: Callable[[int], str] | None = None,
     category_label: str | None = None,
+    axis_at_least: Number | None = None,
 ) -> "Chart":
-    """Bars per category, one segment (stacked) or one bar (side by side) per series."""
+    """Bars per category, one segment (stacked) or one bar (side by side) per series.
+
+    `axis_at_least` stretches the value axis to a mark that matters even when no bar reaches
+    it (100 on a percent-of-target chart, so 50 % does not fill the whole width).
+    """
     return Chart(
         kind="bar",
         categories=categories,
@@ -101,6 +106,7 @@ def bar_chart(
         value_format=value_format,
         link_for=link_for,
         category_label=category_label,
+        axis_at_least=axis_at_least,
     )
 
 
@@ -138,6 +144,7 @@ class Chart:
         value_format: Callable[[Number], str] = format_number,
         link_for: Callable[[int], str] | None = None,
         category_label: str | None = None,
+        axis_at_least: Number | None = None,
     ) -> None:
         for one in series:
             if len(one.values) != len(categories):
@@ -153,6 +160,7 @@ class Chart:
         self.value_format = value_format
         self.link_for = link_for
         self.category_label = category_label
+        self.axis_at_least = axis_at_least
 
     # --- data ------------------------------------------------------------------------------
 
@@ -175,6 +183,8 @@ class Chart:
             else:
                 high = max(high, *values)
                 low = min(low, *values)
+        if self.axis_at_least is not None:
+            high = max(high, float(self.axis_at_least))
         return low, high
 
     def _is_integer_data(self) -> bool:

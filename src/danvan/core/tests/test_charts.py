@@ -144,6 +144,25 @@ def test_horizontal_bars_grow_to_the_right_in_proportion():
     assert widths[0] == pytest.approx(2 * widths[1], abs=0.2)
 
 
+def test_axis_at_least_keeps_the_mark_when_no_bar_reaches_it():
+    def widths(**extra):
+        chart = bar_chart(
+            categories=["Chỉ tiêu A", "Chỉ tiêu B"],
+            series=[Series("%", [50, 25])],
+            title="Tiến độ",
+            horizontal=True,
+            **extra,
+        )
+        return [float(rects[0].get("width")) for rects in bar_groups(parse(chart))]
+
+    free, stretched = widths(), widths(axis_at_least=100)
+
+    # Scaled to 100 the 50 % bar takes about half the room it takes when 50 ends the axis (the
+    # wider "100" tick label narrows the plot a little).
+    assert stretched[0] == pytest.approx(free[0] / 2, rel=0.02)
+    assert stretched[0] == pytest.approx(2 * stretched[1], abs=0.2)
+
+
 @pytest.mark.parametrize(
     ("low", "high", "integer", "expected"),
     [

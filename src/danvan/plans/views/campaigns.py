@@ -244,6 +244,7 @@ def progress_charts(campaign: Campaign, rows, series, chosen_indicator: Indicato
             horizontal=True,
             value_format=format_percent,
             category_label=_("Indicator"),
+            axis_at_least=100,
         )
     chosen = next((s for s in series if s.indicator == chosen_indicator), None)
     if chosen is not None and any(value is not None for value in chosen.values):
