@@ -5,7 +5,7 @@ scope.register(
     {
         "reports.view": STAFF_ROLES,
         # Generate a six-month or annual report for an organisation.
-        "reports.generate": {Role.OFFICER, Role.LEADER},
+        "reports.generate": {Role.OFFICER, Role.LEADER, Role.TERRITORY_ADMIN},
         # Adjust the report templates (wording, recipients, signer block).
         "reports.configure": {Role.TERRITORY_ADMIN, Role.LEADER},
     },

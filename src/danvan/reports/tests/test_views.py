@@ -129,6 +129,16 @@ def test_viewer_cannot_open_the_generate_form(client, people):
     assert client.get(reverse("reports:report-generate")).status_code == 403
 
 
+def test_territory_admin_is_offered_the_generate_form(client, people):
+    # The provincial administrator runs the province's reporting like the other domains' data.
+    client.force_login(people["admin"])
+
+    listing = client.get(reverse("reports:report-list")).content.decode()
+
+    assert reverse("reports:report-generate") in listing
+    assert client.get(reverse("reports:report-generate")).status_code == 200
+
+
 def test_report_page_reads_a_fixed_number_of_queries(
     client, commission, people, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
