@@ -6,10 +6,11 @@ national data set (~125,000 projects, ~5,000,000 households).
 
 Like bench/initiatives_bench.py it migrates, imports the territories and runs
 `generate --scale national --only organisations,users,clearance` (idempotent: a second run on
-the same PostgreSQL database finds the projects by code and only measures; `--skip-generate` does
-not even look). Pages go through the whole Django stack with the test client — middleware,
-session, scope policy, selectors, template — for a national leader and for province officers, with the bare COUNT(*) of all
-projects as a baseline measured in the same run. p50 / p95 / max in milliseconds.
+the same PostgreSQL database finds the projects by code and only measures; `--skip-generate`
+does not even look). Pages go through the whole Django stack with the test client —
+middleware, session, scope policy, selectors, template — for a national leader and for province
+officers, with the bare COUNT(*) of all projects as a baseline measured in the same run.
+p50 / p95 / max in milliseconds.
 
 The import part writes a household list of `--import-rows` rows with XlsxWriter (Vietnamese
 headers, a merged title row, money as "1.234.567" or "1,2 tỷ", areas as "120,5 m2", ID numbers
