@@ -12,7 +12,8 @@ class DocumentsConfig(AppConfig):
         from danvan.core.imports import registry as imports
         from danvan.documents import exports, policies  # noqa: F401  (they register)
         from danvan.documents.models import GuidanceDocument
-        from danvan.documents.services import document_reindex
+        from danvan.documents.services import document_reindex, document_unit_paths_refresh
+        from danvan.territories.services import follow_scope_paths
 
         attachments.register(
             GuidanceDocument,
@@ -22,3 +23,5 @@ class DocumentsConfig(AppConfig):
             on_files_changed=document_reindex,
         )
         imports.register("documents", "danvan.documents.imports.DocumentImport")
+        # Documents carry a copy of their unit's scope path (the scope filter reads it).
+        follow_scope_paths(document_unit_paths_refresh)

@@ -29,7 +29,12 @@ from danvan.documents.models import (
     RelationKind,
     Validity,
 )
-from danvan.documents.services import SEARCH_TEXT_MAX, natural_key_of, parse_number
+from danvan.documents.services import (
+    SEARCH_TEXT_MAX,
+    natural_key_of,
+    parse_number,
+    unit_path_of,
+)
 from danvan.organisations.models import Organisation
 from danvan.territories.models import Territory
 
@@ -112,8 +117,8 @@ FILE_WORDS = (
 )
 COLUMNS = (
     "id", "number_symbol", "number", "doc_type_id", "issuer_id", "issuer_name", "issuer_key",
-    "territory_id", "issued_on", "signer", "title", "summary", "recipients", "validity",
-    "natural_key", "search_text", "version", "created_at", "updated_at",
+    "territory_id", "unit_path", "issued_on", "signer", "title", "summary", "recipients",
+    "validity", "natural_key", "search_text", "version", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -210,7 +215,8 @@ class Writer:
             )
             rows.append([
                 None, number_symbol, parse_number(number_symbol), self.types[code], issuer.pk,
-                issuer.name, normalize(issuer.name)[:255], issuer.territory_id, issued_on, signer,
+                issuer.name, normalize(issuer.name)[:255], issuer.territory_id,
+                unit_path_of(issuer.territory), issued_on, signer,
                 title, summary, recipients, validity, key, text, 1, self.now, self.now,
             ])  # fmt: skip
             if index and index % 50_000 == 0:
@@ -248,6 +254,7 @@ def _document(key_parts: dict, defaults: dict) -> tuple[GuidanceDocument, bool]:
     document = GuidanceDocument(natural_key=key, **defaults)
     document.number = parse_number(document.number_symbol)
     document.issuer_key = normalize(document.issuer_name)[:255]
+    document.unit_path = unit_path_of(document.territory)
     document.search_text = search_text(
         document.number_symbol, document.title, document.summary, document.issuer_name,
         document.signer, limit=SEARCH_TEXT_MAX,

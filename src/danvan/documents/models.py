@@ -69,6 +69,11 @@ class GuidanceDocument(models.Model):
         related_name="+",
         verbose_name=_("unit"),
     )
+    # The unit's `scope_path`, copied here so that the scope filter is one indexed column rather
+    # than a list of unit ids: PostgreSQL then estimates how many rows a reader's scope holds and
+    # reads a province's documents through the index instead of scanning the table for them.
+    # Empty for documents without a unit. Kept by the services and by the territories import.
+    unit_path = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     issued_on = models.DateField(_("date issued"))
     signer = models.CharField(_("signed by"), max_length=150, blank=True)
     title = models.CharField(_("title"), max_length=500)  # trích yếu

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from danvan.documents.models import (
     RelationKind,
     Validity,
 )
+from danvan.territories.models import Territory
 
 VIEW, CHANGE = "documents.view", "documents.change"
 FIRST_YEAR = 1930  # the Party's founding year: nothing in the register is older
@@ -36,7 +37,9 @@ EDITABLE = (
     "number_symbol", "doc_type", "issuer", "issuer_name", "issued_on", "signer", "title",
     "summary", "recipients", "validity", "valid_from", "valid_until",
 )  # fmt: skip
-AUDIT_NOISE = ("search_text", "version", "updated_at", "natural_key", "issuer_key", "created_at")
+AUDIT_NOISE = (
+    "search_text", "version", "updated_at", "natural_key", "issuer_key", "unit_path", "created_at",
+)  # fmt: skip
 
 _SEPARATORS = re.compile(r"\s*([-/])\s*")
 _NUMBER_PREFIX = re.compile(r"^(?:s[oố]\s*:?\s*)", re.IGNORECASE)
@@ -87,6 +90,11 @@ def natural_key_of(
     return f"{issuer}|{year}|{normalize(number_symbol).replace(' ', '')}"[:400]
 
 
+def unit_path_of(territory) -> str:
+    """What `GuidanceDocument.unit_path` holds for a document filed under `territory`."""
+    return territory.scope_path if territory is not None else ""
+
+
 def build_search_text(document: GuidanceDocument, file_texts: list[str] | None = None) -> str:
     """What the register's full-text search reads: number, title, summary, issuer, signer and
     the words of the attached files."""
@@ -117,6 +125,16 @@ def document_reindex(document: GuidanceDocument) -> None:
     text = build_search_text(document, attachment_texts(document))
     GuidanceDocument.objects.filter(pk=document.pk).update(search_text=text)
     document.search_text = text
+
+
+def document_unit_paths_refresh() -> int:
+    """Copy each unit's current `scope_path` onto its documents where it differs (after a
+    territories import moved units); returns how many documents changed."""
+    path = Territory.objects.filter(pk=OuterRef("territory_id")).values("scope_path")[:1]
+    stale = GuidanceDocument.objects.exclude(territory=None).exclude(
+        unit_path=F("territory__scope_path")
+    )
+    return stale.update(unit_path=Subquery(path))
 
 
 # --- checks -----------------------------------------------------------------------------------------
@@ -173,6 +191,7 @@ def _apply(document: GuidanceDocument, data: DocumentData) -> None:
         document.issuer_name = document.issuer.name
     document.issuer_key = issuer_key_of(document.issuer_name)
     document.territory = document.issuer.territory if document.issuer is not None else None
+    document.unit_path = unit_path_of(document.territory)
     document.natural_key = natural_key_of(
         issuer_id=document.issuer_id,
         issuer_name=document.issuer_name,

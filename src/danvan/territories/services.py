@@ -1,5 +1,6 @@
 """Loading the administrative units of both eras from the `vietnam-provinces` package."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,6 +22,17 @@ _LOADED_FIELDS = (
     "has_several_successors",
     "search_name",
 )
+
+
+# Apps that copy a unit's `scope_path` onto their own rows (the document register does, for its
+# search) register here to refresh the copies, inside the import's transaction, when it changed.
+_scope_path_followers: list[Callable[[], object]] = []
+
+
+def follow_scope_paths(refresh: Callable[[], object]) -> None:
+    """Have `refresh()` called after an import that changed where any unit rolls up."""
+    if refresh not in _scope_path_followers:
+        _scope_path_followers.append(refresh)
 
 
 @dataclass
@@ -181,6 +193,7 @@ def territories_import(*, actor=None) -> ImportSummary:
     summary = ImportSummary()
     existing = {(t.era, t.level, t.code): t for t in Territory.objects.all()}
     changes: list[audit.Change] = []
+    scope_paths_moved = False
 
     # Parents before children: provinces, then districts, then communes.
     order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
@@ -200,6 +213,7 @@ def territories_import(*, actor=None) -> ImportSummary:
             if before == values:
                 summary.unchanged += 1
                 continue
+            scope_paths_moved |= before["scope_path"] != values["scope_path"]
             for f, v in values.items():
                 setattr(current, f, v)
             to_update.append(current)
@@ -252,5 +266,8 @@ def territories_import(*, actor=None) -> ImportSummary:
         m.partly_merged = wanted[(m.legacy_commune_id, m.current_commune_id)]
     TerritoryMapping.objects.bulk_update(flips, ["partly_merged"])
     summary.mappings = len(wanted)
+    if scope_paths_moved:
+        for refresh in _scope_path_followers:
+            refresh()
     audit.record(changes, actor=actor)
     return summary

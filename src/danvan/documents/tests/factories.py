@@ -7,7 +7,7 @@ import factory
 
 from danvan.core.search import normalize, search_key
 from danvan.documents.models import DocumentType, GuidanceDocument
-from danvan.documents.services import natural_key_of, parse_number
+from danvan.documents.services import natural_key_of, parse_number, unit_path_of
 from danvan.organisations.tests.factories import OrganisationFactory
 
 
@@ -29,6 +29,7 @@ class GuidanceDocumentFactory(factory.django.DjangoModelFactory):
     )
     issuer_key = factory.LazyAttribute(lambda o: normalize(o.issuer_name))
     territory = factory.LazyAttribute(lambda o: o.issuer.territory if o.issuer else None)
+    unit_path = factory.LazyAttribute(lambda o: unit_path_of(o.territory))
     issued_on = date(2024, 3, 15)
     title = factory.Sequence(lambda n: f"Hướng dẫn thực hiện phong trào Dân vận khéo đợt {n}")
     natural_key = factory.LazyAttribute(

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import F
 
 from danvan.accounts.tests.factories import UserFactory
 from danvan.core.demo.registry import GenerationRun
@@ -45,6 +46,13 @@ def test_demo_register_has_quang_ninhs_documents_links_and_searchable_files_and_
     targets = set(DocumentRelation.objects.values_list("target__number_symbol", flat=True))
     assert targets == {"25-NQ/TW", "05-CT/TW", "20-NQ/TU"}
     assert counts["files"] == 2
+    # Written by COPY as well as one by one: each carries its unit's path.
+    filed = GuidanceDocument.objects.exclude(territory=None)
+    assert filed.count() == DEMO_PROVINCE_TOTAL + 5
+    assert not filed.exclude(unit_path=F("territory__scope_path")).exists()
+    assert set(
+        GuidanceDocument.objects.filter(territory=None).values_list("unit_path", flat=True)
+    ) == {""}
     # A word that is only inside a generated file finds its document.
     hits = selectors.document_list_for_user(run.actor, selectors.DocumentFilters(q="khe sau"))
     assert hits.count() == 1

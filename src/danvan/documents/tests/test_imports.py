@@ -54,7 +54,7 @@ def run_import(rows, actor, capture):
 
 
 def test_a_messy_register_imports_and_a_second_run_adds_nothing(
-    officer, django_capture_on_commit_callbacks
+    units, officer, django_capture_on_commit_callbacks
 ):
     rows = [row(), row("13 - KH/ĐU", type="Kế hoạch", date="2/4/2024", validity="")]
 
@@ -64,6 +64,10 @@ def test_a_messy_register_imports_and_a_second_run_adds_nothing(
     assert set(GuidanceDocument.objects.values_list("number_symbol", flat=True)) == {
         "12-HD/ĐU",
         "13-KH/ĐU",
+    }
+    # Filed under the issuer's ward, where the scope filter looks for them.
+    assert set(GuidanceDocument.objects.values_list("unit_path", flat=True)) == {
+        units["dong_trieu"].path
     }
     assert (
         AuditEvent.objects.filter(object_type="documents.guidancedocument", action="create").count()
