@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Period(models.TextChoices):
@@ -95,8 +96,8 @@ class Plan(models.Model):
 
 
 class CampaignStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    RUNNING = "running", _("Running")
+    PLANNED = "planned", pgettext_lazy("campaign status", "Planned")
+    RUNNING = "running", pgettext_lazy("campaign status", "Running")
     ENDED = "ended", _("Ended")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -93,6 +93,7 @@ def _table(rows: list[list[str]]) -> Table:
             _("Unit"),
             _("Target"),
             _("Result"),
+            # xgettext:no-python-format
             _("% of target"),
             _("Source"),
         ],

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.utils import translation
 
 from danvan.core import indicators
 from danvan.reports.models import GeneratedReport, ReportKind
@@ -42,11 +43,14 @@ def domain_figures(territory, first: date, last: date) -> list[dict[str, Any]]:
     rows = []
     for source in indicators.registered_sources():
         value = indicators.compute(source.key, territory, first, last)
+        # The report is written in Vietnamese whoever asks for it.
+        with translation.override("vi"):
+            label, unit = str(source.label), str(source.unit)
         rows.append(
             {
                 "key": source.key,
-                "label": str(source.label),
-                "unit": str(source.unit),
+                "label": label,
+                "unit": unit,
                 "domain": source.domain,
                 "value": decimal_text(value),
             }

@@ -239,6 +239,7 @@ def progress_charts(campaign: Campaign, rows, series, chosen_indicator: Indicato
     if measured:
         result["progress_chart"] = charts.bar_chart(
             categories=[row.indicator.name for row in measured],
+            # xgettext:no-python-format
             series=[charts.Series(_("% of target"), [row.percent for row in measured])],
             title=_("Progress against targets (%)"),
             horizontal=True,
