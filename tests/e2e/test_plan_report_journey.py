@@ -13,8 +13,8 @@ from django.utils import timezone
 from docx import Document
 
 from danvan.accounts.tests.factories import DEFAULT_PASSWORD, user_with_role
-from danvan.reports.models import GeneratedReport, ReportStatus
-from danvan.reports.tests.factories import CommissionFactory
+from danvan.reports.models import GeneratedReport, ReportKind, ReportStatus
+from danvan.reports.tests.factories import CommissionFactory, ReportTemplateFactory
 from danvan.territories.tests.factories import CommuneFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +28,8 @@ def commission():
     province = ProvinceFactory(name="Tỉnh Quảng Ninh", code=22)
     CommuneFactory(parent=province, name="Phường Đông Triều")
     body = CommissionFactory(territory=province, name="Ban Tuyên giáo và Dân vận Tỉnh ủy")
+    # The seeded default templates do not survive an earlier live-server test's flush.
+    ReportTemplateFactory(kind=ReportKind.SIX_MONTH)
     officer = user_with_role(
         "officer", province, username="baocao.e2e", full_name="Vũ Thị Lan", organisation=body
     )
