@@ -7,7 +7,7 @@ import factory
 
 from danvan.core.search import normalize, search_key
 from danvan.documents.models import DocumentType, GuidanceDocument
-from danvan.documents.services import natural_key_of, parse_number, unit_path_of
+from danvan.documents.services import DocumentData, natural_key_of, parse_number, unit_path_of
 from danvan.organisations.tests.factories import OrganisationFactory
 
 
@@ -43,3 +43,15 @@ class GuidanceDocumentFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda o: search_key(o.number_symbol, o.title, o.issuer_name)
     )
+
+
+def document_data(**overrides) -> DocumentData:
+    """What a register or edit form would hand the services: a valid guidance of 2024."""
+    values = {
+        "number_symbol": "12-HD/BTGDVTU",
+        "doc_type": doc_type("HD"),
+        "issued_on": date(2024, 2, 1),
+        "title": "Hướng dẫn triển khai phong trào thi đua Dân vận khéo năm 2024",
+    }
+    values.update(overrides)
+    return DocumentData(**values)

@@ -8,21 +8,11 @@ from danvan.audit.models import AuditEvent
 from danvan.core.errors import ConflictError, DomainError
 from danvan.documents import services
 from danvan.documents.models import DocumentRelation, GuidanceDocument, RelationKind, Validity
-from danvan.documents.tests.factories import GuidanceDocumentFactory, doc_type
+from danvan.documents.tests.factories import GuidanceDocumentFactory
+from danvan.documents.tests.factories import document_data as data
 from danvan.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def data(**overrides) -> services.DocumentData:
-    values = {
-        "number_symbol": "12-HD/BTGDVTU",
-        "doc_type": doc_type("HD"),
-        "issued_on": date(2024, 2, 1),
-        "title": "Hướng dẫn triển khai phong trào thi đua Dân vận khéo năm 2024",
-    }
-    values.update(overrides)
-    return services.DocumentData(**values)
 
 
 @pytest.fixture

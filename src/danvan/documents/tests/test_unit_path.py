@@ -2,31 +2,19 @@
 the document is registered, edited or generated, and follows its unit when an import of the
 territories moves it."""
 
-from datetime import date
-
 import pytest
 
 from danvan.accounts.tests.factories import user_with_role
 from danvan.audit.models import AuditEvent
 from danvan.documents import selectors, services
 from danvan.documents.models import GuidanceDocument
-from danvan.documents.tests.factories import GuidanceDocumentFactory, doc_type
+from danvan.documents.tests.factories import GuidanceDocumentFactory
+from danvan.documents.tests.factories import document_data as data
 from danvan.organisations.tests.factories import OrganisationFactory
 from danvan.territories import services as territories
 from danvan.territories.models import Era, Level, Territory
 
 pytestmark = pytest.mark.django_db
-
-
-def data(**overrides) -> services.DocumentData:
-    values = {
-        "number_symbol": "7-KH/ĐU",
-        "doc_type": doc_type("KH"),
-        "issued_on": date(2024, 4, 2),
-        "title": "Kế hoạch thực hiện công tác dân vận năm 2024",
-    }
-    values.update(overrides)
-    return services.DocumentData(**values)
 
 
 def visible_to(user) -> set[int]:
