@@ -9,7 +9,10 @@ at the chosen scale (idempotent: units that have this year's plan are skipped, s
 only measures; `--skip-generate` does not even look). Pages go through the whole Django stack
 with the test client (middleware, session, scope policy, selectors, template) for an officer of
 the largest province, an officer of its largest commune and a national leader; the selectors
-(`inbox` first page + `inbox_counts`) and the statistics function are timed on their own too.
+(`inbox` first page + `inbox_counts`) and the statistics function are timed on their own too,
+as are other statistics questions (by field, one field by month, last month: read from the
+counts kept per unit and month; the last ten days: counted live) and the recount every change
+of a petition adds. The kept counts are rebuilt first when they are not for today.
 The bare COUNT(*) of all petitions is the baseline, measured in the same run. p50 / p95 / max
 in milliseconds; goal p95 < 200 ms.
 """
@@ -18,6 +21,7 @@ import argparse
 import random
 import shutil
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -141,6 +145,13 @@ def run(args: argparse.Namespace) -> None:
         client.force_login(user)
         return client
 
+    if not figures_current():
+        from danvan.dialogues import figures
+
+        timed("rebuild petition figures", figures.rebuild)
+    from danvan.dialogues.services import deadlines
+
+    today = deadlines.today()
     inbox_url = reverse("dialogues:petition_inbox")
     statistics_url = reverse("dialogues:statistics")
     rng = random.Random(args.seed)
@@ -162,14 +173,14 @@ def run(args: argparse.Namespace) -> None:
 
         return query
 
-    def statistics_call(user):
+    def statistics_call(user, params: dict | None = None, group_by: str = "unit"):
         from danvan.dialogues import statistics as stats
 
-        filters, _errors = stats.StatisticsFilters.from_params({})
+        filters, _errors = stats.StatisticsFilters.from_params(params or {})
         unit = stats.statistics_unit_for_user(user)
 
         def call():
-            stats.petition_statistics_for_user(user, filters, unit)
+            stats.petition_statistics_for_user(user, filters, unit, group_by)
 
         return call
 
@@ -195,11 +206,42 @@ def run(args: argparse.Namespace) -> None:
         )
         kinds.append((f"statistics page, {label}", [get(client, statistics_url) for _ in range(n)]))
         kinds.append((f"statistics function, {label}", [statistics_call(user)] * n))
+        # Other questions the kept counts answer, and one they cannot (a period that does not
+        # start and end with a month is counted live from the petitions).
+        month_start = today.replace(day=1) - timedelta(days=1)
+        last_month = {
+            "date_from": month_start.replace(day=1).strftime("%d/%m/%Y"),
+            "date_to": month_start.strftime("%d/%m/%Y"),
+        }
+        for what, params, group_by in (
+            ("by field", {}, "category"),
+            ("by month, land", {"category": "land"}, "month"),
+            ("last month", last_month, "unit"),
+            (
+                "last 10 days (live)",
+                {"date_from": (today - timedelta(days=10)).strftime("%d/%m/%Y")},
+                "unit",
+            ),
+        ):
+            kinds.append(
+                (f"statistics {what}, {label}", [statistics_call(user, params, group_by)] * n)
+            )
 
     def count_all():
         Petition.objects.count()
 
     kinds.append(("COUNT(*) of all petitions", [count_all] * n))
+
+    # What every change of a petition adds: recounting its unit and month (and the province's
+    # rollup of that month) in the busiest commune.
+    from danvan.dialogues import figures
+
+    busiest = Petition.objects.filter(territory=commune).order_by("-received_at").first()
+
+    def recount():
+        figures.refresh_petitions([busiest])
+
+    kinds.append(("recount one unit and month", [recount] * n))
 
     print(f"\n{'measure':<42}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     rows = []
@@ -207,9 +249,18 @@ def run(args: argparse.Namespace) -> None:
         times = measure(samples)
         rows.append((label, percentile(times, 0.5), percentile(times, 0.95), max(times)))
         print(f"{label:<42}{rows[-1][1]:9.1f}{rows[-1][2]:9.1f}{rows[-1][3]:9.1f}", flush=True)
-    worst = max(r[2] for r in rows if not r[0].startswith("COUNT"))
+    # The goal is for pages and their reads; live counts of odd periods are shown, not judged.
+    judged = [r for r in rows if not r[0].startswith(("COUNT", "recount")) and "(live)" not in r[0]]
+    worst = max(r[2] for r in judged)
     verdict = "met" if worst < GOAL_MS else "NOT met"
     print(f"\nGoal p95 < {GOAL_MS} ms: {verdict} (worst p95 {worst:.1f} ms)")
+
+
+def figures_current() -> bool:
+    from danvan.dialogues import figures
+    from danvan.dialogues.services import deadlines
+
+    return figures.is_current(deadlines.today())
 
 
 def _vacuum(connection) -> None:

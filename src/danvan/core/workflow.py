@@ -72,6 +72,8 @@ class Workflow:
     timestamps: dict[str, str] = field(default_factory=dict)
     # Called after commit with (obj, transition, actor): notifications, follow-up tasks.
     on_commit: list[Callable[[Any, Transition, Any], None]] = field(default_factory=list)
+    # Called inside the transaction, after the row moved: what must change with it or not at all.
+    on_applied: list[Callable[[Any, Transition, Any], None]] = field(default_factory=list)
 
     def territory_of(self, obj: Any):
         """The unit that decides who may act on `obj`; `territory_attr` may be dotted
@@ -203,6 +205,8 @@ def apply(
             ],
             actor=actor,
         )
+        for callback in workflow.on_applied:
+            callback(current, step, actor)
         for callback in workflow.on_commit:
             transaction.on_commit(lambda cb=callback: cb(current, step, actor))
     return current

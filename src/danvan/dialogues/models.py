@@ -339,3 +339,78 @@ class Petition(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
+
+
+# --- pre-counted statistics ----------------------------------------------------------------------
+
+# Response times are counted per whole day (rounded up) from 0 to this; the last one holds
+# "this many days or more".
+RESPONSE_DAYS_COUNTED = 60
+
+
+class FigureFacet(models.TextChoices):
+    """Which one dimension, besides unit and month, a row of pre-counted figures splits by."""
+
+    NONE = "", _("none")
+    CATEGORY = "category", _("field")
+    CHANNEL = "channel", _("channel")
+    AGENCY = "agency", _("agency")
+
+
+class PetitionFigures(models.Model):
+    """Petition statistics counted in advance for one unit and month of receipt (see
+    `dialogues.figures`): the total of the unit (`facet` empty), or one value of one facet.
+
+    Unit rows (`rollup` false) belong to the petitions' own unit; rollup rows add up a whole
+    province's unit rows, so a nationwide view reads a few hundred rows instead of every commune.
+    `days_N` counts answered petitions that took N days (rounded up) to answer.
+    """
+
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="+"
+    )
+    rollup = models.BooleanField(default=False)
+    month = models.DateField()
+    facet = models.CharField(max_length=10, choices=FigureFacet.choices, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    partly_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    response_seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rollup", "territory", "month", "facet", "value"],
+                name="petition_figures_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["rollup", "facet", "month"], name="petition_figures_facet"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory_id} {self.month:%m/%Y} {self.facet} {self.value}"
+
+
+# One column per day counted (a histogram per row): the 90th percentile of a whole province or
+# country is then a sum of columns, not a sort of every answered petition.
+for _day in range(RESPONSE_DAYS_COUNTED + 1):
+    PetitionFigures.add_to_class(f"days_{_day}", models.PositiveIntegerField(default=0))
+del _day
+
+
+class PetitionFiguresState(models.Model):
+    """One row: the local day the pre-counted figures are correct for (their "overdue now").
+    Statistics count live while it is not today, e.g. after midnight until the worker rebuilt."""
+
+    as_of = models.DateField(null=True, blank=True)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"petition figures as of {self.as_of}"

@@ -2,56 +2,41 @@
 satisfaction, by unit (with drill-down), agency, field, channel or month, within scope.
 
 The page, its XLSX export and the API all call `petition_statistics_for_user`, so they show the
-same numbers. It runs one query over the petitions grouped by the chosen dimension; the totals
-are the sums of the groups, except the 90th percentile of response days, which cannot be added
-up from the groups and takes one more query over the answered petitions. On PostgreSQL the
-percentile is `percentile_cont(0.9)`; on SQLite (development and tests) the answered petitions'
-response times are read once more and the same interpolation is done in Python.
+same numbers. They are read from the counts kept per unit and month (`dialogues.figures`) when
+those can answer, else counted from the petitions with the same rules. The totals are the sums
+of the groups; the 90th percentile of response days comes from the days-taken counts.
 
 Rules of counting:
 - merged duplicates and spam are not petitions and are left out of every figure;
 - "answered" is answered or closed; on time when the local day of the answer is on or before the
   deadline, late otherwise (also when an answered petition has no answer time);
 - "overdue now" is an open petition past its deadline today (`services.deadlines.overdue_q`);
-- response days are (answered_at - received_at) in days, for answered petitions;
+- response days are (answered_at - received_at) in days, for answered petitions; the average is
+  exact, the 90th percentile is the smallest whole number of days within which nine in ten of
+  them were answered;
 - satisfaction counts the citizens' replies; the rate is "satisfied" among all replies.
 - the period bounds the day the petition was received (local days, both ends included).
 """
 
-import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
-    Sum,
-    When,
-)
+from django.db.models import DateField, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.core import drilldown
+from danvan.core import drilldown, scope
 from danvan.core.templatetags.vn import format_date, format_number
+from danvan.dialogues import figures
 from danvan.dialogues.models import (
-    ANSWERED_STATES,
     HIDDEN_STATES,
-    OPEN_STATES,
     Category,
     Channel,
-    Satisfaction,
+    FigureFacet,
+    PetitionFigures,
 )
 from danvan.dialogues.selectors import petitions_visible
 from danvan.dialogues.services import deadlines
@@ -220,159 +205,10 @@ def parse_group_by(value) -> tuple[str, str | None]:
     }
 
 
-# --- figures ------------------------------------------------------------------------------------
+# --- figures: the counting rules live in `dialogues.figures`, shared with the kept counts -------
 
-
-@dataclass
-class Figures:
-    """The numbers of one group or of the total. Days are Decimals with one decimal place."""
-
-    received: int = 0
-    answered: int = 0
-    on_time: int = 0
-    late: int = 0
-    open: int = 0
-    overdue: int = 0
-    satisfied: int = 0
-    partly_satisfied: int = 0
-    dissatisfied: int = 0
-    response_seconds: float = 0.0  # summed over the answered petitions
-    p90_days: Decimal | None = None
-
-    @staticmethod
-    def percent(part: int, whole: int) -> Decimal | None:
-        if not whole:
-            return None
-        return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        """Answered on time, in percent of the answered."""
-        return self.percent(self.on_time, self.answered)
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.partly_satisfied + self.dissatisfied
-
-    @property
-    def satisfaction_rate(self) -> Decimal | None:
-        """Satisfied, in percent of the citizens who said how satisfied they were."""
-        return self.percent(self.satisfied, self.rated)
-
-    @property
-    def average_days(self) -> Decimal | None:
-        if not self.answered:
-            return None
-        return days(self.response_seconds / self.answered)
-
-    def add(self, other: "Figures") -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.response_seconds += other.response_seconds
-        # A percentile cannot be merged; the caller sets it when it knows it.
-        self.p90_days = None
-
-
-COUNTS = (
-    "received",
-    "answered",
-    "on_time",
-    "late",
-    "open",
-    "overdue",
-    "satisfied",
-    "partly_satisfied",
-    "dissatisfied",
-)
-
-
-def days(seconds) -> Decimal | None:
-    if seconds is None:
-        return None
-    # To the second first: SQLite's julianday() is a float, off by a fraction of a millisecond.
-    return (Decimal(round(float(seconds))) / SECONDS_PER_DAY).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
-def percentile_cont(values: list[float], fraction: float = 0.9) -> float | None:
-    """PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (position - low) * (ordered[high] - ordered[low])
-
-
-class ResponseSeconds(Func):
-    """Seconds from receiving a petition to answering it (NULL without an answer time)."""
-
-    output_field = FloatField()
-
-    def __init__(self) -> None:
-        super().__init__(F("answered_at"), F("received_at"))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-class Percentile90(Aggregate):
-    """percentile_cont(0.9) of an expression (PostgreSQL only)."""
-
-    function = "percentile_cont"
-    name = "Percentile90"
-    template = "%(function)s(0.9) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _answered_seconds():
-    """Response seconds of answered petitions, NULL for the others (aggregates skip NULLs)."""
-    return Case(When(status__in=ANSWERED_STATES, then=ResponseSeconds()), output_field=FloatField())
-
-
-def _measures(on: date, *, with_percentile: bool = True) -> dict:
-    answered = Q(status__in=ANSWERED_STATES)
-    on_time = answered & Q(answered_at__date__lte=F("deadline"))
-    measures = {
-        "received": Count("pk"),
-        "answered": Count("pk", filter=answered),
-        "on_time": Count("pk", filter=on_time),
-        "open": Count("pk", filter=Q(status__in=OPEN_STATES)),
-        "overdue": Count("pk", filter=deadlines.overdue_q(on)),
-        "satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-        "partly_satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.PARTLY)),
-        "dissatisfied": Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
-        "response_seconds": Sum(_answered_seconds()),
-    }
-    if with_percentile and connection.vendor == "postgresql":
-        measures["p90_seconds"] = Percentile90(_answered_seconds())
-    return measures
-
-
-def _figures(values: dict) -> Figures:
-    figures = Figures(**{name: values.get(name) or 0 for name in COUNTS})
-    figures.late = figures.answered - figures.on_time
-    figures.response_seconds = float(values.get("response_seconds") or 0)
-    if "p90_seconds" in values:
-        figures.p90_days = days(values["p90_seconds"])
-    return figures
+Figures = figures.Figures
+days = figures.days
 
 
 # --- the records and their groups ---------------------------------------------------------------
@@ -409,22 +245,8 @@ def _group_key(user, unit: Territory | None, group_by: str):
     if group_by == AGENCY:
         return F("agency_id")
     if group_by == MONTH:
-        return TruncMonth("received_at")
+        return TruncMonth("received_at", DateField())
     return F(group_by)
-
-
-def _python_p90(petitions: QuerySet, key=None) -> dict:
-    """{group key: p90 seconds} computed in Python (databases without percentile_cont)."""
-    answered = petitions.filter(status__in=ANSWERED_STATES, answered_at__isnull=False)
-    answered = answered.annotate(seconds=ResponseSeconds())
-    values: dict = defaultdict(list)
-    if key is None:
-        for seconds in answered.values_list("seconds", flat=True):
-            values[None].append(seconds)
-    else:
-        for group, seconds in answered.annotate(group_key=key).values_list("group_key", "seconds"):
-            values[group].append(seconds)
-    return {group: percentile_cont(items) for group, items in values.items()}
 
 
 @dataclass
@@ -455,50 +277,95 @@ def petition_statistics_for_user(
     *,
     on: date | None = None,
     with_totals: bool = True,
-    with_percentile: bool = True,
     only: tuple[str, ...] | None = None,
 ) -> PetitionStatistics:
     """The figures per group of `group_by` and in total, within the user's scope.
 
-    Charts that only need counts pass `with_totals=False, with_percentile=False`: one query,
-    without the sort the percentile needs; `only` names the counts they need (the others stay
-    0), which spares the database the rest.
+    They come from the counts kept in advance when those can answer (rows correct for today,
+    whole months, at most one of field, channel and agency involved), else from the petitions.
+    Charts that only need some counts name them in `only` (the others stay 0).
     """
     if group_by not in GROUP_VALUES:
         raise ValueError(group_by)
     on = on or deadlines.today()
-    petitions = counted_petitions(user, filters, unit)
-    key = _group_key(user, unit, group_by)
-    measures = _measures(on, with_percentile=with_percentile)
-    if only is not None:
-        measures = {name: m for name, m in measures.items() if name in only}
-    by_key: dict = {}
-    for values in petitions.annotate(group_key=key).values("group_key").annotate(**measures):
-        by_key[values["group_key"]] = _figures(values)
-    in_python = with_percentile and connection.vendor != "postgresql"
-    if by_key and in_python:
-        for group, seconds in _python_p90(petitions, key).items():
-            if group in by_key:
-                by_key[group].p90_days = days(seconds)
-
+    facet = _kept_facet(filters, group_by)
+    if facet is not None and figures.is_current(on):
+        by_key = _kept_counts(user, unit, group_by, facet, filters)
+    else:
+        petitions = counted_petitions(user, filters, unit)
+        key = _group_key(user, unit, group_by)
+        by_key = {
+            group[0]: f
+            for group, f in figures.count(petitions, {"group_key": key}, on, only=only).items()
+        }
     totals = Figures()
     if with_totals:
-        # Every counted petition is in exactly one group, so the counts add up; only the
-        # percentile needs the petitions again, and only the answered ones.
-        for figures in by_key.values():
-            totals.add(figures)
-        if with_percentile and totals.answered:
-            if in_python:
-                totals.p90_days = days(_python_p90(petitions).get(None))
-            else:
-                answered = petitions.filter(status__in=ANSWERED_STATES)
-                totals.p90_days = days(
-                    answered.aggregate(p90=Percentile90(ResponseSeconds()))["p90"]
-                )
+        # Every counted petition is in exactly one group, so the groups add up to the total,
+        # the days taken included (the 90th percentile is read from those).
+        for group_figures in by_key.values():
+            totals.add(group_figures)
     rows = _rows(user, unit, group_by, by_key, filters)
     return PetitionStatistics(
         unit=unit, filters=filters, group_by=group_by, rows=rows, totals=totals
     )
+
+
+def _kept_facet(filters: StatisticsFilters, group_by: str) -> str | None:
+    """The facet of the kept rows that answers this question, or None when none does: a
+    period that does not start and end with a month, or two of field, channel and agency."""
+    first, last = filters.date_from, filters.date_to
+    if first is not None and first.day != 1:
+        return None
+    if last is not None and (last + timedelta(days=1)).day != 1:
+        return None
+    wanted = set()
+    if filters.category or group_by == CATEGORY:
+        wanted.add(FigureFacet.CATEGORY)
+    if filters.channel or group_by == CHANNEL:
+        wanted.add(FigureFacet.CHANNEL)
+    if filters.agency_id is not None or filters.no_agency or group_by == AGENCY:
+        wanted.add(FigureFacet.AGENCY)
+    if len(wanted) > 1:
+        return None
+    return wanted.pop().value if wanted else FigureFacet.NONE.value
+
+
+def _kept_counts(user, unit, group_by: str, facet: str, filters: StatisticsFilters) -> dict:
+    """{group key: Figures} from the kept rows, keyed like the live count."""
+    whole_country = unit is None and scope.scope_paths(user, VIEW) is None
+    # A province's rollup row stands for all its units' rows: the country reads only those.
+    rows = PetitionFigures.objects.filter(rollup=whole_country, facet=facet)
+    if not whole_country:
+        rows = scope.filter(user, VIEW, rows)
+    if unit is not None:
+        rows = rows.filter(territory__scope_path__under=unit.path)
+    if filters.date_from is not None:
+        rows = rows.filter(month__gte=filters.date_from)
+    if filters.date_to is not None:
+        rows = rows.filter(month__lte=filters.date_to)
+    for name in (filters.category, filters.channel):
+        if name:
+            rows = rows.filter(value=name)
+    if filters.no_agency:
+        rows = rows.filter(value="none")
+    elif filters.agency_id is not None:
+        rows = rows.filter(value=str(filters.agency_id))
+    if group_by in (CATEGORY, CHANNEL, AGENCY):
+        key = F("value")
+    elif group_by == MONTH:
+        key = F("month")
+    else:
+        key = drilldown.child_key(user, VIEW, unit)
+    sums = {n: Sum(n) for n in (*figures.COUNTS, "response_seconds", *figures.DAY_COLUMNS)}
+    by_key = {}
+    for values in rows.order_by().annotate(group_key=key).values("group_key").annotate(**sums):
+        group = figures.figures_from(values)
+        group.histogram = [values[c] or 0 for c in figures.DAY_COLUMNS]
+        group_key = values["group_key"]
+        if group_by == AGENCY:
+            group_key = None if group_key == "none" else int(group_key)
+        by_key[group_key] = group
+    return by_key
 
 
 def _rows(user, unit, group_by: str, by_key: dict, filters: StatisticsFilters) -> list:
@@ -549,10 +416,8 @@ def _unit_rows(user, unit, by_key: dict) -> list[StatisticsRow]:
     # What is left was filed at the unit itself, or under a historic unit whose area went to
     # several units below it (its scope_path stops at this unit).
     leftover = Figures()
-    for figures in by_key.values():
-        leftover.add(figures)
-    if len(by_key) == 1:
-        leftover.p90_days = next(iter(by_key.values())).p90_days
+    for group in by_key.values():
+        leftover.add(group)
     if unit is not None and not children:
         # A commune: its own figures are the only row.
         rows.append(StatisticsRow(key=unit.path, label=unit.name, figures=leftover, territory=unit))
@@ -566,11 +431,11 @@ def _unit_rows(user, unit, by_key: dict) -> list[StatisticsRow]:
 def _month_rows(by_key: dict) -> list[StatisticsRow]:
     """Every month from the first to the last with petitions, the empty ones included."""
     firsts = {}
-    for moment, figures in by_key.items():
+    for moment, group in by_key.items():
         if moment is None:
             continue
         day = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
-        firsts[day.replace(day=1)] = figures
+        firsts[day.replace(day=1)] = group
     if not firsts:
         return []
     month, last = min(firsts), max(firsts)
@@ -629,7 +494,7 @@ COLUMNS = [
     ("open", gettext_lazy("Open"), "int"),
     ("overdue", gettext_lazy("Overdue now"), "int"),
     ("average_days", gettext_lazy("Average response days"), "decimal"),
-    ("p90_days", gettext_lazy("90th percentile response days"), "decimal"),
+    ("p90_days", gettext_lazy("90th percentile response days"), "int"),
     ("satisfied", gettext_lazy("Satisfied"), "int"),
     ("partly_satisfied", gettext_lazy("Partly satisfied"), "int"),
     ("dissatisfied", gettext_lazy("Not satisfied"), "int"),

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 from danvan.core.workflow import Transition, Workflow
+from danvan.dialogues import figures
 from danvan.dialogues.models import ConferenceStatus, PetitionStatus
 
 # --- Conferences ------------------------------------------------------------------------------
@@ -122,4 +123,6 @@ PETITION_LIFECYCLE = Workflow(
         ),
     ],
     timestamps={S.ANSWERED: "answered_at", S.CLOSED: "closed_at"},
+    # Every step changes what the petition counts as in the statistics kept per unit and month.
+    on_applied=[lambda petition, _step, _actor: figures.refresh_petitions([petition])],
 )

@@ -47,8 +47,9 @@ class FiguresOut(Schema):
     open: int
     overdue_now: int = Field(description="Open and past the deadline today.")
     average_response_days: Decimal | None
-    p90_response_days: Decimal | None = Field(
-        description="90th percentile (continuous) of the days from receipt to answer."
+    p90_response_days: int | None = Field(
+        description="Nine in ten answered petitions were answered within this many whole days "
+        "(the smallest such number; 60 means 60 or more)."
     )
     satisfied: int
     partly_satisfied: int

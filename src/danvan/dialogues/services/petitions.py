@@ -22,6 +22,7 @@ from danvan.audit import services as audit
 from danvan.core import notifications, scope, workflow
 from danvan.core.errors import ConflictError, DomainError
 from danvan.core.search import nfc, search_key
+from danvan.dialogues import figures
 from danvan.dialogues.models import (
     ANSWERED_STATES,
     HIDDEN_STATES,
@@ -301,6 +302,7 @@ def petition_update(
     data.received_at = data.received_at or current.received_at
     check(data)
     before = _snapshot(current)
+    left = (current.territory_id, figures.month_of(current.received_at))
     moved = (current.category, current.channel, current.territory_id) != (
         data.category,
         data.channel,
@@ -318,6 +320,8 @@ def petition_update(
             current.deadline, current.reminder_stage, current.escalated_at = deadline, "", None
     current.version += 1
     current.save()
+    # The save recounted the unit and month the petition is in now; this, the ones it left.
+    figures.refresh({left})
     changes = audit.diff(before, _snapshot(current))
     if changes:
         audit.record_one(audit.Action.UPDATE, current, actor=actor, changes=changes)
@@ -456,6 +460,7 @@ def petition_answer(
         if now is not None:  # a controllable clock (tests, imports of old answers)
             Petition.objects.filter(pk=updated.pk).update(answered_at=now)
             updated.answered_at = now
+            figures.refresh_petitions([updated])
     return updated
 
 
@@ -596,6 +601,7 @@ def petition_citizen_feedback(
             satisfaction=satisfaction, satisfaction_note=note, version=current.version + 1
         )
         current.refresh_from_db()
+        figures.refresh_petitions([current])
         audit.record_one(
             audit.Action.UPDATE,
             current,

@@ -124,7 +124,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
             dimension,
             on=on,
             with_totals=False,
-            with_percentile=False,
             only=only,
         )
 
