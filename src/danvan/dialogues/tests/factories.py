@@ -61,3 +61,19 @@ class PetitionFactory(factory.django.DjangoModelFactory):
         lambda o: timezone.localdate(o.received_at) + timedelta(days=15)
     )
     search_text = factory.LazyAttribute(lambda o: search_key(o.title, o.content))
+
+
+def petition_data(territory, **changes):
+    """What an officer types into the petition form, for tests of the services."""
+    from danvan.dialogues.services.petitions import PetitionData
+
+    values = {
+        "title": "Đèn đường tổ 3 hỏng",
+        "content": "Đèn đường ở tổ 3 đã hỏng hơn một tháng nay, buổi tối rất tối và nguy hiểm.",
+        "category": Category.INFRASTRUCTURE,
+        "channel": Channel.RECEPTION,
+        "territory": territory,
+        "submitter_name": "Trần Văn A",
+    }
+    values.update(changes)
+    return PetitionData(**values)

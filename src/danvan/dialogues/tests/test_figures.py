@@ -20,22 +20,9 @@ from danvan.dialogues.models import (
     PetitionFiguresState,
 )
 from danvan.dialogues.services import petitions as svc
-from danvan.dialogues.tests.factories import PetitionFactory
+from danvan.dialogues.tests.factories import PetitionFactory, petition_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _data(territory, **kw) -> svc.PetitionData:
-    values = {
-        "title": "Đường ngập khi mưa",
-        "content": "Đoạn đường trước chợ ngập sâu mỗi khi mưa to, xe máy chết máy.",
-        "category": Category.INFRASTRUCTURE,
-        "channel": Channel.RECEPTION,
-        "territory": territory,
-        "submitter_name": "Lê Thị B",
-    }
-    values.update(kw)
-    return svc.PetitionData(**values)
 
 
 def _both_ways(user, group_by: str, filters=None, unit=None):
@@ -67,13 +54,13 @@ def test_every_service_step_keeps_the_kept_rows_equal_to_a_live_count(place):
     figures.rebuild()
     assert figures.differences() == [], "\n".join(x[:120] for x in figures.differences())
 
-    first = svc.petition_create(data=_data(commune), actor=officer)
+    first = svc.petition_create(data=petition_data(commune), actor=officer)
     second = svc.petition_create(
-        data=_data(commune, category=Category.LAND, title="Tranh chấp ranh giới đất"),
+        data=petition_data(commune, category=Category.LAND, title="Tranh chấp ranh giới đất"),
         actor=officer,
     )
     old = svc.petition_create(
-        data=_data(commune, received_at=timezone.now() - timedelta(days=70)), actor=officer
+        data=petition_data(commune, received_at=timezone.now() - timedelta(days=70)), actor=officer
     )
     assert figures.differences() == [], "\n".join(x[:120] for x in figures.differences())
     assert PetitionFigures.objects.filter(rollup=False, facet="", received=2).exists()
@@ -91,7 +78,7 @@ def test_every_service_step_keeps_the_kept_rows_equal_to_a_live_count(place):
     # Moved to another unit and month: both the cells it left and the ones it joined change.
     svc.petition_update(
         petition=second,
-        data=_data(
+        data=petition_data(
             other,
             category=Category.LAND,
             title="Tranh chấp ranh giới đất",
@@ -100,7 +87,7 @@ def test_every_service_step_keeps_the_kept_rows_equal_to_a_live_count(place):
         actor=officer,
     )
     svc.petition_mark_spam(
-        petition=svc.petition_create(data=_data(commune), actor=officer), actor=officer
+        petition=svc.petition_create(data=petition_data(commune), actor=officer), actor=officer
     )
     assert figures.differences() == [], "\n".join(x[:120] for x in figures.differences())
 

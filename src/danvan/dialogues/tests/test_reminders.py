@@ -17,7 +17,7 @@ from danvan.core.models import Notification
 from danvan.dialogues.models import Category, Channel, DeadlineRule, PetitionStatus
 from danvan.dialogues.services import deadlines, reminders
 from danvan.dialogues.services import petitions as svc
-from danvan.dialogues.tests.factories import PetitionFactory
+from danvan.dialogues.tests.factories import PetitionFactory, petition_data
 from danvan.territories.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,19 +30,6 @@ REMINDER_KINDS = ("dialogues.due_soon", "dialogues.overdue", "dialogues.escalate
 def on(day: date, hour: int = 2) -> datetime:
     """A moment of `day` (09:00 in Vietnam by default)."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-
-
-def _data(territory, **kw) -> svc.PetitionData:
-    values = {
-        "title": "Đèn đường tổ 3 hỏng",
-        "content": "Đèn đường ở tổ 3 đã hỏng hơn một tháng nay, buổi tối rất tối và nguy hiểm.",
-        "category": Category.INFRASTRUCTURE,
-        "channel": Channel.RECEPTION,
-        "territory": territory,
-        "submitter_name": "Trần Văn A",
-    }
-    values.update(kw)
-    return svc.PetitionData(**values)
 
 
 @pytest.fixture
@@ -63,7 +50,7 @@ def assigned(place, people):
     """A petition received at T0 and assigned to the officer."""
     _, commune, _ = place
     officer = people["officer"]
-    petition = svc.petition_create(data=_data(commune), actor=officer, now=T0)
+    petition = svc.petition_create(data=petition_data(commune), actor=officer, now=T0)
     petition = svc.petition_assign(
         petition=petition, agency=officer.organisation, officer=officer, actor=officer, now=T0
     )
@@ -140,7 +127,9 @@ def test_a_new_petition_gets_its_deadline_from_the_rule_in_local_days(place, peo
     # 17:30 UTC on 30/11 is already 01/12 in Vietnam.
     late_evening = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
 
-    petition = svc.petition_create(data=_data(commune), actor=people["officer"], now=late_evening)
+    petition = svc.petition_create(
+        data=petition_data(commune), actor=people["officer"], now=late_evening
+    )
 
     assert petition.deadline == date(2026, 12, 11)
 
@@ -239,7 +228,7 @@ def test_escalation_goes_once_to_the_province_with_an_audit_row(assigned, people
 
 def test_an_unassigned_petition_reminds_those_who_route_it(place, people):
     _, commune, _ = place
-    petition = svc.petition_create(data=_data(commune), actor=people["officer"], now=T0)
+    petition = svc.petition_create(data=petition_data(commune), actor=people["officer"], now=T0)
 
     reminders.scan(now=on(DUE - timedelta(days=1)))
 
@@ -262,7 +251,7 @@ def test_rules_set_the_notice_and_the_escalation_delay(place, people):
     _, commune, _ = place
     DeadlineRule.objects.create(days=10, due_soon_days=1, escalate_after_days=2)
     officer = people["officer"]
-    petition = svc.petition_create(data=_data(commune), actor=officer, now=T0)
+    petition = svc.petition_create(data=petition_data(commune), actor=officer, now=T0)
     due = date(2026, 11, 12)
     assert petition.deadline == due
 
@@ -278,7 +267,7 @@ def test_rules_set_the_notice_and_the_escalation_delay(place, people):
 def test_nothing_for_answered_closed_merged_or_spam_petitions(place, people):
     _, commune, _ = place
     officer = people["officer"]
-    answered = svc.petition_create(data=_data(commune), actor=officer, now=T0)
+    answered = svc.petition_create(data=petition_data(commune), actor=officer, now=T0)
     answered = svc.petition_assign(
         petition=answered, agency=officer.organisation, officer=officer, actor=officer
     )
@@ -363,7 +352,7 @@ def test_a_deadline_moved_later_by_a_correction_gets_its_own_reminders(assigned,
     officer = people["officer"]
     DeadlineRule.objects.create(category=Category.LAND, days=30)
     reminders.scan(now=on(DUE - timedelta(days=1)))
-    data = _data(assigned.territory, category=Category.LAND)
+    data = petition_data(assigned.territory, category=Category.LAND)
 
     moved = svc.petition_update(petition=assigned, data=data, actor=officer)
 

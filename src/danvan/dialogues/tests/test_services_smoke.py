@@ -7,24 +7,12 @@ from django.utils import timezone
 
 from danvan.accounts.tests.factories import user_with_role
 from danvan.core.models import Notification
-from danvan.dialogues.models import Category, Channel, DeadlineRule, PetitionStatus
+from danvan.dialogues.models import Category, DeadlineRule, PetitionStatus
 from danvan.dialogues.services import petitions as svc
 from danvan.dialogues.services import reminders
+from danvan.dialogues.tests.factories import petition_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _data(territory, **kw):
-    values = {
-        "title": "Đèn đường hỏng",
-        "content": "Đèn đường ở tổ 3 đã hỏng hơn một tháng nay, rất tối.",
-        "category": Category.INFRASTRUCTURE,
-        "channel": Channel.RECEPTION,
-        "territory": territory,
-        "submitter_name": "Trần Văn A",
-    }
-    values.update(kw)
-    return svc.PetitionData(**values)
 
 
 def test_create_assign_answer_and_remind(place):
@@ -32,7 +20,7 @@ def test_create_assign_answer_and_remind(place):
     officer = user_with_role("officer", commune)
     leader = user_with_role("leader", province)
     DeadlineRule.objects.create(category=Category.INFRASTRUCTURE, days=10)
-    petition = svc.petition_create(data=_data(commune), actor=officer)
+    petition = svc.petition_create(data=petition_data(commune), actor=officer)
     assert petition.deadline == timezone.localdate() + timedelta(days=10)
     assert len(petition.code) == 12
     assert svc.petition_by_code(svc.format_code(petition.code).lower()) == petition
