@@ -18,8 +18,10 @@ Both paths share the rules below (`count`), so they cannot disagree.
 """
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -336,11 +338,34 @@ def _provinces(paths: Iterable[str]) -> dict:
     return {t.path: t for t in Territory.objects.filter(path__in=set(paths)).order_by("path")}
 
 
+_deferral = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Changes inside the block only note their (unit, month) pairs; each is recounted once
+    when the block ends (a bulk step over many petitions of the same units and months)."""
+    if getattr(_deferral, "keys", None) is not None:  # already inside one
+        yield
+        return
+    _deferral.keys = set()
+    try:
+        yield
+        keys = _deferral.keys
+    finally:
+        _deferral.keys = None
+    refresh(keys)
+
+
 def refresh(keys: Iterable[tuple[int, date]], *, on: date | None = None) -> int:
     """Recount the rows of these (unit id, month) pairs and their provinces' rollups."""
     from danvan.territories.models import Territory
 
     keys = set(keys)
+    pending = getattr(_deferral, "keys", None)
+    if pending is not None:
+        pending.update(keys)
+        return 0
     if not keys:
         return 0
     on = on or deadlines.today()
@@ -397,6 +422,10 @@ def rebuild(*, on: date | None = None) -> int:
             petitions = Petition.objects.filter(territory__scope_path__under=province.path)
             written += _write(_unit_rows(petitions, on))
             written += _write(_rollup_rows(province, None))
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner: the table was just rewritten.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dialogues_petitionfigures")
     PetitionFiguresState.objects.update_or_create(
         pk=1, defaults={"as_of": on, "rebuilt_at": started}
     )

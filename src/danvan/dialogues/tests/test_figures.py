@@ -230,3 +230,35 @@ def test_a_territories_import_that_moves_a_unit_stops_the_kept_rows_until_rebuil
     }
     assert figures.ensure_current() is True
     assert list(rollup.values_list("territory", flat=True)) == [two.pk]
+
+
+def test_a_bulk_assignment_recounts_once_and_not_at_all_when_it_fails(place, monkeypatch):
+    province, commune, _other = place
+    officer = user_with_role(Role.OFFICER, province)
+    waiting = [svc.petition_create(data=petition_data(commune), actor=officer) for _ in range(3)]
+    figures.rebuild()
+    recounts = []
+    real_refresh = figures.refresh
+
+    def counting_refresh(keys, **kw):
+        keys = set(keys)
+        if getattr(figures._deferral, "keys", None) is None:
+            recounts.append(keys)
+        return real_refresh(keys, **kw)
+
+    monkeypatch.setattr(figures, "refresh", counting_refresh)
+    svc.petitions_bulk_assign(petitions=waiting, agency=officer.organisation, actor=officer)
+
+    assert len(recounts) == 1
+    assigned = PetitionFigures.objects.get(
+        rollup=False, facet="agency", value=str(officer.organisation.pk)
+    )
+    assert assigned.received == 3
+    assert figures.differences() == []
+
+    late = svc.petition_create(data=petition_data(commune), actor=officer)
+    with pytest.raises(svc.DomainError):
+        svc.petitions_bulk_assign(
+            petitions=[late, *waiting], agency=officer.organisation, actor=officer
+        )
+    assert figures.differences() == []
