@@ -346,3 +346,24 @@ def test_statistics_take_a_fixed_number_of_queries(known, django_assert_max_num_
     # Two reads of the petitions, the child units (and the percentile values on SQLite).
     with django_assert_max_num_queries(6):
         stats.petition_statistics_for_user(officer, stats.StatisticsFilters(), unit, on=TODAY)
+
+
+def test_period_shortcuts_are_whole_months_and_show_which_is_chosen(known, api):
+    from danvan.dialogues.views.statistics import period_shortcuts
+
+    shortcuts = {str(label): (first, last) for label, first, last in period_shortcuts(TODAY)}
+    assert shortcuts["This month"] == (date(2026, 6, 1), date(2026, 6, 30))
+    assert shortcuts["Last month"] == (date(2026, 5, 1), date(2026, 5, 31))
+    assert shortcuts["This quarter"] == (date(2026, 4, 1), date(2026, 6, 30))
+    assert shortcuts["First six months"] == (date(2026, 1, 1), date(2026, 6, 30))
+    assert shortcuts["Last year"] == (date(2025, 1, 1), date(2025, 12, 31))
+    assert period_shortcuts(date(2026, 1, 10))[1][1:] == (date(2025, 12, 1), date(2025, 12, 31))
+
+    client = api(user_with_role(Role.OFFICER, known["province"]))
+    _label, first, last = period_shortcuts(timezone.localdate())[1]
+    last_month = {"date_from": f"{first:%d/%m/%Y}", "date_to": f"{last:%d/%m/%Y}"}
+    page = client.get(reverse("dialogues:statistics"), last_month)
+    chosen = [active for _label, _url, active in page.context["periods"]]
+    assert chosen == [False, True, False, False, False, False, False]  # "Last month"
+    this_month_url = page.context["periods"][0][1]
+    assert f"date_from={first + timedelta(days=40):01/%m/%Y}".replace("/", "%2F") in this_month_url

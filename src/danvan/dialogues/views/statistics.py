@@ -1,7 +1,7 @@
 """Petition statistics: figures by unit (drill-down), agency, field, channel or month, charts,
 XLSX export. The numbers come from `dialogues.statistics`, like the export's and the API's."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -61,6 +61,38 @@ def _drill_url(data: stats.PetitionStatistics, row: stats.StatisticsRow) -> str 
         )
     names = {stats.AGENCY: "agency", stats.CATEGORY: "category", stats.CHANNEL: "channel"}
     return page_url(filters, unit, **{names[data.group_by]: row.key})
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def period_shortcuts(today: date) -> list[tuple[str, date | None, date | None]]:
+    """The usual reporting periods, as whole months (the kept counts answer those at once)."""
+    month = today.replace(day=1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    year = month.replace(month=1)
+    return [
+        (_("This month"), month, _month_end(month)),
+        (_("Last month"), last_month, _month_end(last_month)),
+        (_("This quarter"), quarter, _month_end(quarter.replace(month=quarter.month + 2))),
+        (_("First six months"), year, date(today.year, 6, 30)),
+        (_("This year"), year, date(today.year, 12, 31)),
+        (_("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        (_("All periods"), None, None),
+    ]
+
+
+def _shortcut_links(filters: stats.StatisticsFilters, unit, group_by: str, today: date) -> list:
+    links = []
+    for label, first, last in period_shortcuts(today):
+        chosen = stats.StatisticsFilters(
+            **{**filters.__dict__, "date_from": first, "date_to": last}
+        )
+        active = (filters.date_from, filters.date_to) == (first, last)
+        links.append((label, page_url(chosen, unit, group_by), active))
+    return links
 
 
 def _months_chart(by_month: stats.PetitionStatistics):
@@ -152,6 +184,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         ],
         "show_country": scope.scope_paths(user, stats.VIEW) is None and unit is not None,
         "country_url": page_url(filters, None, group_by),
+        "periods": _shortcut_links(filters, unit, group_by, on),
         "categories": Category.choices,
         "channels": Channel.choices,
         "clear_agency_url": page_url(
