@@ -1,7 +1,7 @@
 """Petition statistics over the API: the same figures as the page and its export, within scope.
 
-Days are decimals with one place (null when nothing was answered); rates are percentages with
-one place (null when there is nothing to divide by).
+Average days are decimals with one place, the 90th percentile whole days (both null when nothing
+was answered); rates are percentages with one place (null when there is nothing to divide by).
 """
 
 from decimal import Decimal
