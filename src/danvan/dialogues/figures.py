@@ -314,11 +314,14 @@ def _numbers_of(figures: Figures) -> tuple:
     return (*counts, figures.response_seconds, *figures.histogram)
 
 
-def _rollup_rows(province, months: Iterable[date] | None) -> list[tuple]:
-    """The province's rows: its unit rows (its own and every unit that rolls up to it) added."""
+def _rollup_rows(province, months: Iterable[date] | None, only: Q | None = None) -> list[tuple]:
+    """The province's rows: its unit rows (its own and every unit that rolls up to it) added;
+    `only` narrows them (a recount redoes only the facet values it touched)."""
     units = PetitionFigures.objects.filter(rollup=False, territory__scope_path__under=province.path)
     if months is not None:
         units = units.filter(month__in=list(months))
+    if only is not None:
+        units = units.filter(only)
     summed = (*COUNTS, "response_seconds", *DAY_COLUMNS)
     sums = {name: Sum(name) for name in summed}
     return [
@@ -390,13 +393,19 @@ def refresh(keys: Iterable[tuple[int, date]], *, on: date | None = None) -> int:
             stale = Q()
             for territory_id, month in pairs:
                 stale |= Q(territory_id=territory_id, month=month)
-            PetitionFigures.objects.filter(stale, rollup=False).delete()
-            written += _write(_unit_rows(Petition.objects.filter(where), on))
+            old = PetitionFigures.objects.filter(stale, rollup=False)
+            # A province has hundreds of agencies: only those of these units are recounted.
+            agencies = set(old.filter(facet=FigureFacet.AGENCY).values_list("value", flat=True))
+            old.delete()
+            rows = _unit_rows(Petition.objects.filter(where), on)
+            agencies.update(row[4] for row in rows if row[3] == FigureFacet.AGENCY)
+            written += _write(rows)
             months = {month for _t, month in pairs}
+            touched = ~Q(facet=FigureFacet.AGENCY) | Q(value__in=agencies)
             PetitionFigures.objects.filter(
-                rollup=True, territory=province, month__in=months
+                touched, rollup=True, territory=province, month__in=months
             ).delete()
-            written += _write(_rollup_rows(province, months))
+            written += _write(_rollup_rows(province, months, touched))
     return written
 
 
