@@ -319,9 +319,11 @@ def petition_update(
             # Reminders start again for the new deadline (their keys name the deadline).
             current.deadline, current.reminder_stage, current.escalated_at = deadline, "", None
     current.version += 1
-    current.save()
-    # The save recounted the unit and month the petition is in now; this, the ones it left.
-    figures.refresh({left})
+    # The cells it left and joined are recounted together, so the provinces' locks are taken
+    # in one order (two moves in opposite directions cannot deadlock).
+    with figures.deferred():
+        current.save()
+        figures.refresh({left})
     changes = audit.diff(before, _snapshot(current))
     if changes:
         audit.record_one(audit.Action.UPDATE, current, actor=actor, changes=changes)
