@@ -27,7 +27,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -194,8 +204,6 @@ class ResponseDays(Func):
     )
 
     def __init__(self) -> None:
-        from django.db.models import IntegerField
-
         super().__init__(ResponseSeconds(), output_field=IntegerField())
 
     def as_postgresql(self, compiler, connection, **extra_context):

@@ -56,7 +56,6 @@ GROUPS = [
 GROUP_VALUES = [value for value, _label in GROUPS]
 # `agency=none`: petitions not assigned to any agency yet.
 NO_AGENCY = "none"
-SECONDS_PER_DAY = 86400
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 _DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -208,7 +207,6 @@ def parse_group_by(value) -> tuple[str, str | None]:
 # --- figures: the counting rules live in `dialogues.figures`, shared with the kept counts -------
 
 Figures = figures.Figures
-days = figures.days
 
 
 # --- the records and their groups ---------------------------------------------------------------
