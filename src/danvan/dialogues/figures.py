@@ -54,6 +54,7 @@ from danvan.dialogues.models import (
     Satisfaction,
 )
 from danvan.dialogues.services import deadlines
+from danvan.territories.models import Era, Level, Territory
 
 logger = logging.getLogger(__name__)
 
@@ -343,9 +344,11 @@ def _write(rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _provinces(paths: Iterable[str]) -> dict:
-    from danvan.territories.models import Territory
+def _current_provinces():
+    return Territory.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("path")
 
+
+def _provinces(paths: Iterable[str]) -> dict:
     return {t.path: t for t in Territory.objects.filter(path__in=set(paths)).order_by("path")}
 
 
@@ -370,8 +373,6 @@ def deferred():
 
 def refresh(keys: Iterable[tuple[int, date]], *, on: date | None = None) -> int:
     """Recount the rows of these (unit id, month) pairs and their provinces' rollups."""
-    from danvan.territories.models import Territory
-
     keys = set(keys)
     pending = getattr(_deferral, "keys", None)
     if pending is not None:
@@ -423,13 +424,10 @@ def refresh_petitions(petitions: Iterable[Petition]) -> int:
 
 def rebuild(*, on: date | None = None) -> int:
     """Recount every row, one province per transaction, then mark the rows correct for `on`."""
-    from danvan.territories.models import Era, Level, Territory
-
     on = on or deadlines.today()
     started = timezone.now()
     written = 0
-    provinces = Territory.objects.filter(era=Era.CURRENT, level=Level.PROVINCE).order_by("path")
-    for province in provinces:
+    for province in _current_provinces():
         with transaction.atomic():
             _lock(province.pk)
             PetitionFigures.objects.filter(
@@ -475,16 +473,13 @@ def ensure_current(*, on: date | None = None) -> bool:
 
 def differences(*, limit: int = 20) -> list[str]:
     """Kept rows that differ from a live count (empty when all agree), rollups included."""
-    from danvan.territories.models import Era, Level, Territory
-
     on = PetitionFiguresState.objects.filter(pk=1).values_list("as_of", flat=True).first()
     if on is None:
         return ["not built"]
     expected = _unit_rows(Petition.objects.all(), on)
     # The rollups as they must be: the live unit rows added per province.
     per_province: dict[tuple, list] = {}
-    provinces = Territory.objects.filter(era=Era.CURRENT, level=Level.PROVINCE)
-    province_of = {p.path: p.pk for p in provinces}
+    province_of = {p.path: p.pk for p in _current_provinces()}
     paths = dict(Territory.objects.values_list("pk", "scope_path"))
     for row in expected:
         province = province_of.get(province_path(paths[row[0]]) or "")
