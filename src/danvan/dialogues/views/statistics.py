@@ -1,6 +1,7 @@
 """Petition statistics: figures by unit (drill-down), agency, field, channel or month, charts,
 XLSX export. The numbers come from `dialogues.statistics`, like the export's and the API's."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -50,7 +51,7 @@ def _drill_url(data: stats.PetitionStatistics, row: stats.StatisticsRow) -> str 
     if data.group_by == stats.UNIT:
         return page_url(filters, row.territory) if row.can_drill else None
     if data.group_by == stats.MONTH and row.month is not None:
-        last = (row.month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        last = _month_end(row.month)
         first_day = max(row.month, filters.date_from or row.month)
         last_day = min(last, filters.date_to or last)
         return page_url(
@@ -87,9 +88,7 @@ def period_shortcuts(today: date) -> list[tuple[str, date | None, date | None]]:
 def _shortcut_links(filters: stats.StatisticsFilters, unit, group_by: str, today: date) -> list:
     links = []
     for label, first, last in period_shortcuts(today):
-        chosen = stats.StatisticsFilters(
-            **{**filters.__dict__, "date_from": first, "date_to": last}
-        )
+        chosen = replace(filters, date_from=first, date_to=last)
         active = (filters.date_from, filters.date_to) == (first, last)
         links.append((label, page_url(chosen, unit, group_by), active))
     return links
@@ -188,7 +187,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices,
         "channels": Channel.choices,
         "clear_agency_url": page_url(
-            stats.StatisticsFilters(**{**filters.__dict__, "agency_id": None, "no_agency": False}),
+            replace(filters, agency_id=None, no_agency=False),
             unit,
             group_by,
         ),
